@@ -1,0 +1,42 @@
+"""The bundled sample feed (sample_feed.json: invented text, labelled as such) rendered
+as Kremlin-format feed pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from flows.demo.atom_pages import FeedItem, paginate
+
+SAMPLE_FEED = Path(__file__).with_name("sample_feed.json")
+_CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+
+
+def _site_clock(value: str | None) -> str | None:
+    """'2018-01-03 16:50' (Moscow) → the site's format, with its stale +04:00 label."""
+    if value is None or not _CLOCK.match(value):
+        return value
+    return value.replace(" ", "T") + ":00+04:00"
+
+
+def sample_items() -> list[FeedItem]:
+    data = json.loads(SAMPLE_FEED.read_text(encoding="utf-8"))
+    items = [
+        FeedItem(
+            item_id=raw["id"],
+            title=raw["title"],
+            published=_site_clock(raw["published"]),
+            updated=_site_clock(raw.get("updated") or raw["published"]),
+            lead=raw["lead"],
+            paragraphs=raw["body"],
+            host=raw.get("host", "http://en.kremlin.ru"),
+        )
+        for raw in data["items"]
+    ]
+    return sorted(items, key=lambda item: item.published or "", reverse=True)
+
+
+def sample_pages() -> dict[int, bytes]:
+    title = json.loads(SAMPLE_FEED.read_text(encoding="utf-8"))["feed_title"]
+    return paginate(sample_items(), title=title)

@@ -1,0 +1,97 @@
+"""A polite HTTP client: a User-Agent naming the project, timeouts, a pause between
+requests, retries with exponential backoff on 5xx, timeouts and resets, and
+Retry-After honoured on 429 and 503 (urllib3's Retry does the retrying)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    fetched_at: datetime
+    status: int | None
+    body: bytes
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.error is None
+
+
+def _retry_policy(retries: int, backoff_seconds: float, max_retry_after: float) -> Retry:
+    # Retry-After is trusted only up to a cap: a hostile or broken server must not
+    # park the scheduled run for hours.
+    capped = type(
+        "CappedRetry",
+        (Retry,),
+        {
+            "get_retry_after": lambda self, response: (
+                None
+                if (value := Retry.get_retry_after(self, response)) is None
+                else min(value, max_retry_after)
+            )
+        },
+    )
+    return capped(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff_seconds,
+        backoff_max=max_retry_after,
+        status_forcelist=RETRIED_STATUSES,
+        allowed_methods=frozenset({"GET"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+class PoliteClient:
+    def __init__(
+        self,
+        *,
+        user_agent: str,
+        timeout_seconds: float,
+        pause_seconds: float,
+        retries: int,
+        backoff_seconds: float,
+        max_retry_after: float,
+    ) -> None:
+        self.timeout_seconds = timeout_seconds
+        self.pause_seconds = pause_seconds
+        self._last_request_at: float | None = None
+        self.session = requests.Session()
+        self.session.headers.update({"User-Agent": user_agent, "Accept": "application/atom+xml"})
+        adapter = HTTPAdapter(max_retries=_retry_policy(retries, backoff_seconds, max_retry_after))
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def _pace(self) -> None:
+        if self._last_request_at is not None and self.pause_seconds > 0:
+            wait = self._last_request_at + self.pause_seconds - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        self._last_request_at = time.monotonic()
+
+    def get(self, url: str) -> FetchResult:
+        self._pace()
+        fetched_at = datetime.now(UTC)
+        try:
+            response = self.session.get(url, timeout=self.timeout_seconds, allow_redirects=False)
+            body = response.content
+        except requests.RequestException as error:
+            return FetchResult(url, fetched_at, None, b"", f"{type(error).__name__}: {error}")
+        return FetchResult(url, fetched_at, response.status_code, body)
+
+    def close(self) -> None:
+        self.session.close()

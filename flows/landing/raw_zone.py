@@ -1,0 +1,129 @@
+"""The raw landing zone: every fetched page stored byte for byte under its sha256,
+and an append-only manifest with one row per fetch. Nothing here is ever rewritten:
+the warehouse can always be rebuilt from this folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from flows.extract.http_client import FetchResult
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    fetch_id: str
+    run_id: str
+    source: str
+    url: str
+    page_no: int
+    fetched_at: str
+    status: int | None
+    sha256: str | None
+    size: int
+    path: str | None
+    error: str | None = None
+    entry_keys: list[list[str]] = field(default_factory=list)
+
+
+class RawZone:
+    def __init__(self, raw_dir: Path, source: str) -> None:
+        self.source = source
+        self.root = raw_dir / source
+        self.pages_dir = self.root / "pages"
+        self.manifest_path = self.root / "manifest.jsonl"
+        self.checkpoint_path = self.root / "checkpoint.json"
+
+    def store(
+        self,
+        fetch: FetchResult,
+        *,
+        run_id: str,
+        page_no: int,
+        entry_keys: Iterable[tuple[str, str]] = (),
+        error: str | None = None,
+    ) -> ManifestRow:
+        sha = path = None
+        if fetch.body:
+            sha = hashlib.sha256(fetch.body).hexdigest()
+            path = self._write_page(sha, fetch.body)
+        row = ManifestRow(
+            fetch_id=f"{fetch.fetched_at:%Y%m%dT%H%M%S%fZ}-{page_no}",
+            run_id=run_id,
+            source=self.source,
+            url=fetch.url,
+            page_no=page_no,
+            fetched_at=fetch.fetched_at.isoformat(),
+            status=fetch.status,
+            sha256=sha,
+            size=len(fetch.body),
+            path=path,
+            error=error or fetch.error,
+            entry_keys=[list(key) for key in entry_keys],
+        )
+        self._append(row)
+        return row
+
+    def _write_page(self, sha: str, body: bytes) -> str:
+        relative = f"pages/{sha[:2]}/{sha}.xml"
+        target = self.root / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(body)
+            os.replace(temporary, target)
+        return relative
+
+    def _append(self, row: ManifestRow) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(asdict(row), ensure_ascii=False) + "\n"
+        with open(self.manifest_path, "a+b") as manifest:
+            # A crash can leave a half-written last line; start on a fresh line so that
+            # it cannot swallow the row written now.
+            if manifest.tell() > 0:
+                manifest.seek(-1, os.SEEK_END)
+                if manifest.read(1) != b"\n":
+                    line = "\n" + line
+            manifest.write(line.encode("utf-8"))
+            manifest.flush()
+            os.fsync(manifest.fileno())
+
+    def manifest(self) -> Iterator[ManifestRow]:
+        if not self.manifest_path.exists():
+            return
+        with open(self.manifest_path, encoding="utf-8") as lines:
+            for line in lines:
+                if not line.strip():
+                    continue
+                try:
+                    yield ManifestRow(**json.loads(line))
+                except (json.JSONDecodeError, TypeError):
+                    continue  # the torn tail of a crashed write; its page is fetched again
+
+    def landed_entry_keys(self) -> set[tuple[str, str]]:
+        return {
+            (item_id, entry_sha)
+            for row in self.manifest()
+            if row.path
+            for item_id, entry_sha in row.entry_keys
+        }
+
+    def read_page(self, row: ManifestRow) -> bytes:
+        if row.path is None:
+            raise ValueError(f"fetch {row.fetch_id} of {row.url} stored no body")
+        return (self.root / row.path).read_bytes()
+
+    def read_checkpoint(self) -> dict:
+        if not self.checkpoint_path.exists():
+            return {}
+        return json.loads(self.checkpoint_path.read_text(encoding="utf-8"))
+
+    def write_checkpoint(self, state: dict) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        temporary = self.checkpoint_path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(state, indent=2, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.checkpoint_path)

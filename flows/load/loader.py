@@ -1,0 +1,92 @@
+"""Loads a staged batch into the raw schema. Keys make it idempotent: loading the same
+pages twice, or again after a crash, leaves the same rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from flows.landing.raw_zone import ManifestRow, RawZone
+from flows.load.warehouse import ensure_schema
+from flows.normalize.stage import StagedBatch
+
+# staged table → raw table
+TARGETS = {
+    "fetches": "fetches",
+    "items": "item_versions",
+    "counterparts": "item_counterparts",
+    "sentences": "sentences",
+    "quarantine": "quarantine",
+}
+REFERENCE_KEY = "reference_fingerprint"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    fetches: int
+    item_versions: int
+    counterparts: int
+    sentences: int
+    quarantined: int
+
+
+def pending_fetches(
+    con: duckdb.DuckDBPyConnection, zone: RawZone, *, reprocess: bool
+) -> list[ManifestRow]:
+    """Manifest rows not loaded yet (all of them when reprocessing), oldest first."""
+    ensure_schema(con)
+    loaded = {
+        fetch_id
+        for (fetch_id,) in con.execute(
+            "SELECT fetch_id FROM raw.fetches WHERE source = ?", [zone.source]
+        ).fetchall()
+    }
+    rows = [row for row in zone.manifest() if reprocess or row.fetch_id not in loaded]
+    return sorted(rows, key=lambda row: (row.fetched_at, row.fetch_id))
+
+
+def needs_reprocess(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
+    """Reference data changed since the last load: every landed page is normalised again."""
+    ensure_schema(con)
+    stored = con.execute(
+        "SELECT value FROM raw.load_state WHERE key = ?", [REFERENCE_KEY]
+    ).fetchone()
+    if stored is None:
+        return con.execute("SELECT count(*) FROM raw.fetches").fetchone()[0] > 0
+    return stored[0] != fingerprint
+
+
+def load_staged(
+    con: duckdb.DuckDBPyConnection,
+    batch: StagedBatch,
+    *,
+    source: str,
+    reprocess: bool,
+    reference_fingerprint: str,
+) -> LoadResult:
+    """Run inside the caller's transaction."""
+    ensure_schema(con)
+    if reprocess:
+        for table in TARGETS.values():
+            con.execute(f"DELETE FROM raw.{table} WHERE source = ?", [source])
+    inserted = {}
+    for staged, table in TARGETS.items():
+        files = [str(path) for path in batch.files(staged)]
+        inserted[staged] = 0
+        if files:
+            inserted[staged] = con.execute(
+                f"INSERT OR IGNORE INTO raw.{table} BY NAME SELECT * FROM read_parquet(?)",
+                [files],
+            ).fetchone()[0]
+    con.execute(
+        "INSERT OR REPLACE INTO raw.load_state VALUES (?, ?)",
+        [REFERENCE_KEY, reference_fingerprint],
+    )
+    return LoadResult(
+        fetches=inserted["fetches"],
+        item_versions=inserted["items"],
+        counterparts=inserted["counterparts"],
+        sentences=inserted["sentences"],
+        quarantined=inserted["quarantine"],
+    )

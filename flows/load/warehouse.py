@@ -1,0 +1,128 @@
+"""The DuckDB warehouse: one schema per layer, and the tables the loader writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+LAYERS = ("raw", "reference", "staging", "intermediate", "marts", "audit")
+
+RAW_TABLES = """
+CREATE TABLE IF NOT EXISTS raw.fetches (
+    fetch_id VARCHAR PRIMARY KEY,
+    run_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,
+    page_no INTEGER NOT NULL,
+    fetched_at TIMESTAMPTZ NOT NULL,
+    status INTEGER,
+    sha256 VARCHAR,
+    size BIGINT NOT NULL,
+    raw_path VARCHAR,
+    error VARCHAR,
+    entries INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.item_versions (
+    source VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    entry_sha VARCHAR NOT NULL,
+    fetch_id VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    published_raw VARCHAR NOT NULL,
+    updated_raw VARCHAR NOT NULL,
+    lead VARCHAR NOT NULL,
+    body VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    language VARCHAR,
+    initiated_by VARCHAR,
+    initiative_evidence VARCHAR,
+    published_at TIMESTAMPTZ,
+    updated_at TIMESTAMPTZ,
+    published_date_local DATE,
+    PRIMARY KEY (source, item_id, entry_sha)
+);
+CREATE TABLE IF NOT EXISTS raw.item_counterparts (
+    source VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    entry_sha VARCHAR NOT NULL,
+    counterpart_no INTEGER NOT NULL,
+    counterpart_name VARCHAR NOT NULL,
+    office VARCHAR,
+    country_code VARCHAR,
+    country_name VARCHAR,
+    organisation VARCHAR,
+    PRIMARY KEY (source, item_id, entry_sha, counterpart_no)
+);
+CREATE TABLE IF NOT EXISTS raw.sentences (
+    source VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    entry_sha VARCHAR NOT NULL,
+    sentence_no INTEGER NOT NULL,
+    paragraph_no INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    sentence_text VARCHAR NOT NULL,
+    PRIMARY KEY (source, item_id, entry_sha, sentence_no)
+);
+CREATE TABLE IF NOT EXISTS raw.quarantine (
+    source VARCHAR NOT NULL,
+    entry_sha VARCHAR NOT NULL,
+    fetch_id VARCHAR NOT NULL,
+    raw_path VARCHAR,
+    item_id VARCHAR,
+    entry_position INTEGER,
+    reason VARCHAR NOT NULL,
+    PRIMARY KEY (source, entry_sha)
+);
+CREATE TABLE IF NOT EXISTS raw.load_state (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit.runs (
+    run_id VARCHAR PRIMARY KEY,
+    command VARCHAR NOT NULL,
+    source VARCHAR,
+    started_at TIMESTAMPTZ NOT NULL,
+    ended_at TIMESTAMPTZ,
+    status VARCHAR NOT NULL,
+    pages_fetched INTEGER,
+    entries_new INTEGER,
+    stopped_reason VARCHAR,
+    item_versions_loaded INTEGER,
+    quarantined INTEGER,
+    calls INTEGER,
+    models_built INTEGER,
+    tests_passed INTEGER,
+    stage_seconds JSON,
+    message VARCHAR
+);
+"""
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for layer in LAYERS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
+    con.execute(RAW_TABLES)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a failure anywhere inside leaves the warehouse as it was."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -1,0 +1,216 @@
+"""Landed feed pages → Polars frames: one row per item version, per call counterpart,
+per sentence, and one per entry or page that cannot be loaded (quarantine)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from flows.landing.raw_zone import ManifestRow
+from flows.normalize.atom import FeedPageError
+from flows.normalize.records import ItemRecord, Rejection
+from flows.normalize.sentences import split_sentences
+from flows.sources.base import Source
+
+ITEM_SCHEMA = {
+    "source": pl.String,
+    "item_id": pl.String,
+    "entry_sha": pl.String,
+    "fetch_id": pl.String,
+    "url": pl.String,
+    "title": pl.String,
+    "published_raw": pl.String,
+    "updated_raw": pl.String,
+    "lead": pl.String,
+    "body": pl.String,
+    "text": pl.String,
+    "kind": pl.String,
+    "language": pl.String,
+    "initiated_by": pl.String,
+    "initiative_evidence": pl.String,
+}
+COUNTERPART_SCHEMA = {
+    "source": pl.String,
+    "item_id": pl.String,
+    "entry_sha": pl.String,
+    "counterpart_no": pl.Int32,
+    "counterpart_name": pl.String,
+    "office": pl.String,
+    "country_code": pl.String,
+    "country_name": pl.String,
+    "organisation": pl.String,
+}
+SENTENCE_SCHEMA = {
+    "source": pl.String,
+    "item_id": pl.String,
+    "entry_sha": pl.String,
+    "sentence_no": pl.Int32,
+    "paragraph_no": pl.Int32,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+    "sentence_text": pl.String,
+}
+QUARANTINE_SCHEMA = {
+    "source": pl.String,
+    "entry_sha": pl.String,
+    "fetch_id": pl.String,
+    "raw_path": pl.String,
+    "item_id": pl.String,
+    "entry_position": pl.Int32,
+    "reason": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class NormalizedBatch:
+    items: pl.DataFrame
+    counterparts: pl.DataFrame
+    sentences: pl.DataFrame
+    quarantine: pl.DataFrame
+    fetch_ids: list[str]
+
+    @property
+    def entries_seen(self) -> int:
+        return (
+            self.items.height
+            + self.quarantine.filter(pl.col("entry_position").is_not_null()).height
+        )
+
+
+def _with_instants(items: pl.DataFrame, clock_time_zone: str) -> pl.DataFrame:
+    """The feed's clock is local time in `clock_time_zone`; its UTC offset label is not
+    trusted (the Kremlin's says +04:00 although Moscow has been UTC+3 since 2014)."""
+
+    def instant(column: str) -> pl.Expr:
+        return (
+            pl.col(column)
+            .str.slice(0, 19)
+            .str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False)
+            .dt.replace_time_zone(clock_time_zone, ambiguous="earliest", non_existent="null")
+            .dt.convert_time_zone("UTC")
+        )
+
+    return items.with_columns(
+        published_at=instant("published_raw"),
+        updated_at=instant("updated_raw"),
+        published_date_local=pl.col("published_raw")
+        .str.slice(0, 10)
+        .str.to_date("%Y-%m-%d", strict=False),
+    )
+
+
+def normalize_pages(
+    pages: Iterable[tuple[ManifestRow, bytes]],
+    source: Source,
+    seen: set[tuple[str, str]] | None = None,
+) -> NormalizedBatch:
+    """`seen` carries the entries already normalised by earlier chunks of the same run."""
+    items: list[dict] = []
+    counterparts: list[dict] = []
+    sentences: list[dict] = []
+    quarantine: list[dict] = []
+    seen = set() if seen is None else seen
+    fetch_ids: list[str] = []
+    for row, body in pages:
+        fetch_ids.append(row.fetch_id)
+        try:
+            page = source.parse_page(body)
+        except FeedPageError as error:
+            reason = f"page {row.url} is unreadable: {error}"
+            quarantine.append(_quarantined(row, row.sha256 or row.fetch_id, None, None, reason))
+            continue
+        for entry in page.entries:
+            result = source.read_entry(entry, page.language)
+            if isinstance(result, Rejection):
+                quarantine.append(
+                    _quarantined(
+                        row, result.entry_sha, result.item_id, result.entry_position, result.reason
+                    )
+                )
+                continue
+            key = (result.item_id, result.entry_sha)
+            if key in seen:
+                continue
+            seen.add(key)
+            _collect(result, row.fetch_id, items, counterparts, sentences)
+    item_frame = _with_instants(pl.DataFrame(items, schema=ITEM_SCHEMA), source.clock_time_zone)
+    return NormalizedBatch(
+        items=item_frame,
+        counterparts=pl.DataFrame(counterparts, schema=COUNTERPART_SCHEMA),
+        sentences=pl.DataFrame(sentences, schema=SENTENCE_SCHEMA),
+        quarantine=pl.DataFrame(quarantine, schema=QUARANTINE_SCHEMA),
+        fetch_ids=fetch_ids,
+    )
+
+
+def _quarantined(
+    row: ManifestRow,
+    entry_sha: str,
+    item_id: str | None,
+    entry_position: int | None,
+    reason: str,
+) -> dict:
+    return {
+        "source": row.source,
+        "entry_sha": entry_sha,
+        "fetch_id": row.fetch_id,
+        "raw_path": row.path,
+        "item_id": item_id,
+        "entry_position": entry_position,
+        "reason": reason,
+    }
+
+
+def _collect(
+    record: ItemRecord,
+    fetch_id: str,
+    items: list[dict],
+    counterparts: list[dict],
+    sentences: list[dict],
+) -> None:
+    key = {"source": record.source, "item_id": record.item_id, "entry_sha": record.entry_sha}
+    text = record.text
+    items.append(
+        {
+            **key,
+            "fetch_id": fetch_id,
+            "url": record.url,
+            "title": record.title,
+            "published_raw": record.published_raw,
+            "updated_raw": record.updated_raw,
+            "lead": record.lead,
+            "body": record.body,
+            "text": text,
+            "kind": record.kind,
+            "language": record.language,
+            "initiated_by": record.initiated_by,
+            "initiative_evidence": record.initiative_evidence,
+        }
+    )
+    for number, counterpart in enumerate(record.counterparts, start=1):
+        counterparts.append(
+            {
+                **key,
+                "counterpart_no": number,
+                "counterpart_name": counterpart.name,
+                "office": counterpart.office,
+                "country_code": counterpart.country_code,
+                "country_name": counterpart.place.name
+                if counterpart.place and counterpart.place.country_code
+                else None,
+                "organisation": counterpart.organisation,
+            }
+        )
+    for number, sentence in enumerate(split_sentences(text), start=1):
+        sentences.append(
+            {
+                **key,
+                "sentence_no": number,
+                "paragraph_no": sentence.paragraph_no,
+                "char_start": sentence.start,
+                "char_end": sentence.end,
+                "sentence_text": sentence.text,
+            }
+        )

@@ -1,0 +1,57 @@
+"""What a source hands to the normaliser for each feed entry: an item, or the reason
+it cannot be loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flows.normalize.reference import Place
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    name: str
+    office: str | None
+    place: Place | None
+    organisation_role: Place | None
+
+    @property
+    def country_code(self) -> str | None:
+        return self.place.country_code if self.place else None
+
+    @property
+    def organisation(self) -> str | None:
+        if self.organisation_role is not None:
+            return self.organisation_role.name
+        return self.place.organisation if self.place else None
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    source: str
+    item_id: str
+    entry_sha: str
+    url: str
+    title: str
+    published_raw: str
+    updated_raw: str
+    lead: str
+    body: str
+    kind: str
+    language: str | None
+    initiated_by: str | None = None
+    initiative_evidence: str | None = None
+    counterparts: list[Counterpart] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(part for part in (self.lead, self.body) if part)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    source: str
+    entry_sha: str
+    item_id: str | None
+    entry_position: int | None
+    reason: str

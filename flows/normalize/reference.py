@@ -1,0 +1,105 @@
+"""Reference data that analysts edit (reference/*.csv), read once per run."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from flows.settings import REFERENCE_DIR
+
+
+@dataclass(frozen=True)
+class Place:
+    """A country (ISO code) or an international organisation (code None)."""
+
+    name: str
+    country_code: str | None
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    office: str | None
+    place: Place
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split("|") if part.strip()]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@dataclass(frozen=True)
+class Reference:
+    directory: Path = REFERENCE_DIR
+
+    def _read(self, name: str) -> list[dict[str, str]]:
+        return _rows(self.directory / name)
+
+    @cached_property
+    def place_spellings(self) -> dict[str, Place]:
+        """Every noun spelling of a country or organisation ("France", "the French Republic")."""
+        spellings: dict[str, Place] = {}
+        for row in self._read("countries.csv"):
+            place = Place(row["name"], row["code"], None)
+            for spelling in [row["name"], *_split(row["official_names"]), *_split(row["aliases"])]:
+                spellings.setdefault(spelling.removeprefix("the "), place)
+        for row in self._read("organisations.csv"):
+            place = Place(row["name"], None, row["name"])
+            for spelling in [row["name"], *_split(row["aliases"])]:
+                spellings.setdefault(spelling.removeprefix("the "), place)
+        return spellings
+
+    @cached_property
+    def adjectives(self) -> dict[str, Place]:
+        """Spellings used before an office ("French President", "UN Secretary-General")."""
+        adjectives: dict[str, Place] = {}
+        for row in self._read("countries.csv"):
+            place = Place(row["name"], row["code"], None)
+            for spelling in _split(row["adjectives"]):
+                adjectives.setdefault(spelling, place)
+        for row in self._read("organisations.csv"):
+            place = Place(row["name"], None, row["name"])
+            for spelling in [row["name"], *_split(row["aliases"])]:
+                if not spelling.startswith("the "):
+                    adjectives.setdefault(spelling, place)
+        return adjectives
+
+    @cached_property
+    def offices(self) -> dict[str, str]:
+        return {
+            pattern: row["office"]
+            for row in self._read("offices.csv")
+            for pattern in _split(row["patterns"])
+        }
+
+    @cached_property
+    def people(self) -> dict[str, Person]:
+        organisations = {row["name"] for row in self._read("organisations.csv")}
+        countries = {row["code"]: row["name"] for row in self._read("countries.csv")}
+        people = {}
+        for row in self._read("people.csv"):
+            organisation = row["organisation"] or None
+            code = row["country_code"] or None
+            if organisation and organisation not in organisations:
+                raise ValueError(
+                    f"people.csv: {row['name']}: unknown organisation {organisation!r}"
+                )
+            place = Place(organisation or countries.get(code or "", code or ""), code, organisation)
+            people[row["name"]] = Person(row["name"], row["office"] or None, place)
+        return people
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes whenever a reference file changes, so that the loader can reprocess."""
+        digest = hashlib.sha256()
+        for path in sorted(self.directory.glob("*.csv")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()[:16]

@@ -1,0 +1,26 @@
+"""Prefect must run with no server configured, quietly and without telemetry.
+
+These variables are read when Prefect is imported, so `configure()` runs before any
+module that imports Prefect.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+QUIET_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_TO_API_ENABLED": "false",
+    "PREFECT_TASKS_REFRESH_CACHE": "false",
+    "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+}
+
+
+def configure(prefect_home: Path | None = None) -> None:
+    for key, value in QUIET_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if prefect_home is not None:
+        os.environ.setdefault("PREFECT_HOME", str(prefect_home))

@@ -1,0 +1,115 @@
+"""The Kremlin's English news feed: http://en.kremlin.ru/events/president/news/feed."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from flows.normalize.atom import AtomEntry, AtomPage, parse_atom_page
+from flows.normalize.html_text import split_lead_and_body
+from flows.normalize.mentions import MentionFinder
+from flows.normalize.records import ItemRecord, Rejection
+from flows.normalize.reference import Reference
+from flows.normalize.sentences import split_sentences
+from flows.sources.kremlin.readout import (
+    CALL_KINDS,
+    CALL_PHRASE,
+    VIDEO,
+    VIDEO_PHRASE,
+    KremlinReadoutRules,
+)
+
+_ITEM_ID = re.compile(r"/(\d+)/?$")
+_CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+
+
+class KremlinSource:
+    name = "kremlin"
+    clock_time_zone = "Europe/Moscow"
+    allowed_hosts = frozenset({"en.kremlin.ru", "kremlin.ru", "www.kremlin.ru"})
+    feed_path = "/events/president/news/feed"
+
+    def __init__(self, reference: Reference | None = None) -> None:
+        self.reference = reference or Reference()
+
+    @cached_property
+    def rules(self) -> KremlinReadoutRules:
+        return KremlinReadoutRules(MentionFinder(self.reference))
+
+    def page_url(self, base_url: str, page_no: int) -> str:
+        suffix = "" if page_no == 1 else f"/page/{page_no}"
+        return f"{base_url.rstrip('/')}{self.feed_path}{suffix}"
+
+    def parse_page(self, body: bytes) -> AtomPage:
+        return parse_atom_page(body)
+
+    def read_entry(self, entry: AtomEntry, language: str | None) -> ItemRecord | Rejection:
+        item_id = None
+        if entry.entry_id:
+            match = _ITEM_ID.search(urlsplit(entry.entry_id).path)
+            item_id = match.group(1) if match else None
+        reject = lambda reason: Rejection(  # noqa: E731
+            self.name, entry.entry_sha, item_id, entry.position, reason
+        )
+        if entry.problems:
+            return reject("; ".join(entry.problems))
+        assert entry.entry_id and entry.title and entry.published
+        host = urlsplit(entry.entry_id).hostname
+        if host not in self.allowed_hosts:
+            return reject(f"<id> {entry.entry_id!r} is not on the source's hosts")
+        if item_id is None:
+            return reject(f"<id> {entry.entry_id!r} does not end in a numeric item id")
+        updated = entry.updated or entry.published
+        for label, value in (("published", entry.published), ("updated", updated)):
+            if not _CLOCK.match(value):
+                return reject(f"<{label}> {value!r} is not an ISO date-time")
+        texts = split_lead_and_body(entry.content_html, entry.summary_html)
+        if not texts.body and not texts.lead:
+            return reject("<content> and <summary> hold no text")
+        text = "\n\n".join(part for part in (texts.lead, texts.body) if part)
+        sentences = [sentence.text for sentence in split_sentences(text)]
+        first = sentences[0] if sentences else ""
+        kind = self.rules.classify(entry.title, first)
+        record = ItemRecord(
+            source=self.name,
+            item_id=item_id,
+            entry_sha=entry.entry_sha,
+            url=entry.link
+            if entry.link and urlsplit(entry.link).hostname in self.allowed_hosts
+            else entry.entry_id,
+            title=entry.title,
+            published_raw=entry.published,
+            updated_raw=updated,
+            lead=texts.lead,
+            body=texts.body,
+            kind=kind,
+            language=language,
+        )
+        if kind not in CALL_KINDS:
+            return record
+        phrase = VIDEO_PHRASE if kind == VIDEO else CALL_PHRASE
+        call_sentences = [s for s in sentences[:6] if phrase.search(s)] or sentences[:1]
+        counterparts = self.rules.counterparts(entry.title, call_sentences, text)
+        if not counterparts:
+            return reject(
+                f"no counterpart of this call could be identified in {entry.title!r} or its "
+                f"lead {first!r}: if a country, organisation or office is missing, add it to "
+                "reference/*.csv and run `readouts run --reprocess`"
+            )
+        unresolved = [c.name for c in counterparts if c.place is None]
+        if unresolved:
+            return reject(
+                f"call counterpart(s) {unresolved} could not be resolved to a country or "
+                "organisation: add the person to reference/people.csv (or the spelling of the "
+                "country to reference/countries.csv) and run `readouts run --reprocess`"
+            )
+        initiated_by, evidence = self.rules.initiator(sentences, counterparts)
+        return ItemRecord(
+            **{
+                **record.__dict__,
+                "counterparts": counterparts,
+                "initiated_by": initiated_by,
+                "initiative_evidence": evidence,
+            }
+        )

@@ -1,0 +1,68 @@
+"""What a run did, for the audit table, the Prefect artifact and the terminal."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    command: str
+    source: str | None
+    started_at: datetime
+    ended_at: datetime | None = None
+    status: str = "running"
+    pages_fetched: int = 0
+    entries_new: int = 0
+    stopped_reason: str | None = None
+    item_versions_loaded: int = 0
+    quarantined: int = 0
+    calls: int = 0
+    models_built: int = 0
+    tests_passed: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    message: str | None = None
+    warehouse: str | None = None
+
+    def as_row(self) -> dict:
+        row = asdict(self)
+        row.pop("warehouse")
+        return row
+
+    def lines(self) -> list[str]:
+        stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.stage_seconds.items())
+        lines = [
+            f"run {self.run_id} ({self.command}): {self.status}",
+            f"  pages fetched: {self.pages_fetched}; new entries: {self.entries_new}",
+        ]
+        if self.stopped_reason:
+            lines.append(f"  extraction stopped: {self.stopped_reason}")
+        lines += [
+            f"  item versions loaded: {self.item_versions_loaded}; "
+            f"quarantined: {self.quarantined}; calls in marts.calls: {self.calls}",
+            f"  models built: {self.models_built}; data tests passed: {self.tests_passed}",
+            f"  stages: {stages or 'none'}",
+        ]
+        if self.warehouse:
+            lines.append(f"  warehouse: {self.warehouse}")
+        if self.message:
+            lines.append(f"  {self.message}")
+        return lines
+
+    def markdown(self) -> str:
+        rows = [
+            ("status", self.status),
+            ("pages fetched", self.pages_fetched),
+            ("new entries", self.entries_new),
+            ("item versions loaded", self.item_versions_loaded),
+            ("quarantined", self.quarantined),
+            ("calls", self.calls),
+            ("models built", self.models_built),
+            ("data tests passed", self.tests_passed),
+        ]
+        rows += [(f"{name} (s)", f"{seconds:.2f}") for name, seconds in self.stage_seconds.items()]
+        table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+        note = f"\n\n{self.stopped_reason}" if self.stopped_reason else ""
+        return f"# readouts run {self.run_id}\n\n| what | value |\n| --- | --- |\n{table}{note}"

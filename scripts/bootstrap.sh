@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs the locked environment into .venv (uv, from the lock file). Sourced by the
+# other scripts; safe to run again (a no-op when nothing changed).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+if ! "$PYTHON" -m uv --version >/dev/null 2>&1; then
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check uv
+fi
+"$PYTHON" -m uv sync --locked --quiet --python "$PYTHON"
+export PATH="$PWD/.venv/bin:$PATH"

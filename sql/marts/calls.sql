@@ -1,0 +1,15 @@
+select
+    item_id,
+    source,
+    url,
+    title,
+    published_at,
+    published_date_local as call_date,
+    kind as call_kind,
+    initiated_by,
+    initiative_evidence,
+    counterpart_count,
+    word_count,
+    version
+from intermediate.int_call_items
+order by published_at, item_id

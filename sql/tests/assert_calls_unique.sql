@@ -1,0 +1,5 @@
+-- Each call readout appears once.
+select source, item_id, count(*) as rows
+from marts.calls
+group by all
+having count(*) > 1

@@ -1,0 +1,79 @@
+"""The demo's sample feed through the real flow: calls, and malformed entries quarantined."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.demo.sample import sample_pages
+from flows.demo.server import FeedServer, feed_paths
+from flows.sources.kremlin.source import KremlinSource
+from tests.flows.helpers import flow_settings, query
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    from flows.pipeline import run_flow
+
+    data_dir = tmp_path_factory.mktemp("demo")
+    with FeedServer(feed_paths(sample_pages(), KremlinSource.feed_path)) as server:
+        settings = flow_settings(server.base_url, data_dir)
+        summary = run_flow(settings, command="demo")
+    return settings, summary
+
+
+def test_sample_feed_is_labelled_and_sized():
+    pages = sample_pages()
+    assert b"SAMPLE FEED" in pages[1] and b"not official" in pages[1]
+    assert sum(page.count(b"<entry>") for page in pages.values()) in range(30, 61)
+
+
+def test_demo_builds_calls_and_counts_everything(demo_run):
+    settings, summary = demo_run
+    assert summary.status == "success"
+    assert summary.entries_new == 41
+    assert summary.item_versions_loaded + summary.quarantined == 41
+    assert summary.calls == 22
+    kinds = dict(
+        query(settings.warehouse_path, "select call_kind, count(*) from marts.calls group by 1")
+    )
+    assert kinds == {"telephone call": 21, "video call": 1}
+    several = query(
+        settings.warehouse_path,
+        "select counterpart_name, country_code from marts.call_counterparts "
+        "where item_id = '90014' order by counterpart_no",
+    )
+    assert several == [("Salman bin Abdulaziz Al Saud", "SA"), ("Donald Trump", "US")]
+    (guterres,) = query(
+        settings.warehouse_path,
+        "select country_code, organisation from marts.call_counterparts where item_id = '90016'",
+    )
+    assert guterres == (None, "United Nations")
+
+
+def test_malformed_entries_are_quarantined_with_their_reason(demo_run):
+    settings, _ = demo_run
+    rows = dict(
+        query(
+            settings.warehouse_path,
+            "select coalesce(item_id, '-'), reason from staging.stg_quarantine",
+        )
+    )
+    assert rows["-"] == "<id> is missing or empty"
+    assert rows["90036"] == "<title> is missing or empty"
+    assert rows["90037"] == "<published> 'yesterday afternoon' is not an ISO date-time"
+    assert rows["90038"] == "<content> and <summary> hold no text"
+    assert "not on the source's hosts" in rows["90039"]
+    assert "Freedonia" in rows["90040"] and "reference/" in rows["90040"]
+    assert len(rows) == 6
+
+
+def test_mart_columns_are_documented_in_duckdb(demo_run):
+    settings, _ = demo_run
+    undocumented = query(
+        settings.warehouse_path,
+        "select table_name, column_name from duckdb_columns() "
+        "where schema_name = 'marts' and (comment is null or comment = '')",
+    )
+    assert undocumented == []
