@@ -49,7 +49,7 @@ def _timed(summary: RunSummary, stage: str):
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract(settings: Settings, run_id: str) -> ExtractResult:
-    source = get_source(settings.source)
+    source = get_source(settings.source, settings.reference_dir)
     client = PoliteClient(
         user_agent=settings.user_agent,
         timeout_seconds=settings.timeout_seconds,
@@ -76,7 +76,7 @@ def extract(settings: Settings, run_id: str) -> ExtractResult:
 
 @task(name="normalize", cache_policy=NO_CACHE)
 def normalize(settings: Settings, run_id: str, reprocess: bool) -> StagedBatch:
-    source = get_source(settings.source)
+    source = get_source(settings.source, settings.reference_dir)
     zone = RawZone(settings.raw_dir, source.name)
     with connect(settings.warehouse_path) as con:
         rows = pending_fetches(con, zone, reprocess=reprocess)
@@ -93,8 +93,8 @@ def load(
 
 
 @task(name="build-models", cache_policy=NO_CACHE)
-def build(con) -> BuildResult:
-    return build_models(con)
+def build(con, settings: Settings) -> BuildResult:
+    return build_models(con, reference_dir=settings.reference_dir)
 
 
 def _finish(settings: Settings, summary: RunSummary, status: str, message: str | None) -> None:
@@ -131,7 +131,7 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
         summary.pages_fetched = extracted.pages_fetched
         summary.entries_new = extracted.entries_new
         summary.stopped_reason = extracted.stopped_reason
-        fingerprint = Reference().fingerprint
+        fingerprint = Reference(settings.reference_dir).fingerprint
         with connect(settings.warehouse_path) as con:
             reprocess = settings.reprocess or needs_reprocess(con, fingerprint)
         with _timed(summary, "normalize"):
@@ -142,7 +142,7 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
                 with _timed(summary, "load"):
                     loaded = load(con, settings, batch, reprocess, fingerprint)
                 with _timed(summary, "build"):
-                    built = build(con)
+                    built = build(con, settings)
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
         shutil.rmtree(batch.directory, ignore_errors=True)
         summary.item_versions_loaded = loaded.item_versions
@@ -165,7 +165,7 @@ def build_flow(settings: Settings) -> RunSummary:
         with connect(settings.warehouse_path) as con:
             ensure_schema(con)
             with transaction(con), _timed(summary, "build"):
-                built = build(con)
+                built = build(con, settings)
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
         summary.models_built = built.models_built
         summary.tests_passed = built.tests_passed

@@ -32,6 +32,7 @@ class Settings:
     refusal_pause_seconds: float = 30.0
     max_pages: int | None = None
     reprocess: bool = False
+    reference_dir: Path = REFERENCE_DIR
     user_agent: str = USER_AGENT
 
     @property
@@ -55,6 +56,8 @@ def from_environment(**overrides: object) -> Settings:
         env["data_dir"] = Path(value)
     if value := os.environ.get("READOUTS_WAREHOUSE"):
         env["warehouse"] = Path(value)
+    if value := os.environ.get("READOUTS_REFERENCE_DIR"):
+        env["reference_dir"] = Path(value)
     if value := os.environ.get("READOUTS_PAUSE_SECONDS"):
         env["pause_seconds"] = float(value)
     env.update({key: value for key, value in overrides.items() if value is not None})

@@ -21,6 +21,19 @@ REPORT_QUERIES = {
     "Who initiated the calls": """
         select coalesce(initiated_by, '(not stated)') as initiated_by, count(*) as calls
         from marts.calls group by 1 order by calls desc""",
+    "Tone descriptors of the conversations": """
+        select unnest(descriptors) as descriptor, count(*) as calls
+        from marts.call_tone group by 1 order by calls desc, descriptor""",
+    "Share of calls with any descriptor, by period": """
+        select p.period, count(*) as calls, count(*) filter (where t.has_descriptor) as described,
+               round(count(*) filter (where t.has_descriptor) / count(*), 2) as share
+        from marts.call_tone t
+        join staging.stg_periods p on t.call_date between p.start_date and p.end_date
+        where p.period_set = 'invasion_2022'
+        group by p.period, p.start_date order by p.start_date""",
+    "Most frequent topics": """
+        select topic, count(*) as calls from marts.call_topics
+        group by 1 order by calls desc, topic limit 8""",
     "Quarantined entries": """
         select coalesce(item_id, '(no id)') as item_id, reason
         from staging.stg_quarantine order by item_id""",

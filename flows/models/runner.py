@@ -159,9 +159,13 @@ def run_data_tests(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> i
     return len(paths)
 
 
-def build_models(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> BuildResult:
+def build_models(
+    con: duckdb.DuckDBPyConnection,
+    sql_dir: Path = SQL_DIR,
+    reference_dir: Path = REFERENCE_DIR,
+) -> BuildResult:
     """Run inside the caller's transaction: a failed model or test changes nothing."""
-    reference_tables = load_reference_tables(con)
+    reference_tables = load_reference_tables(con, reference_dir)
     models = build_order(con, discover_models(sql_dir))
     for model in models:
         try:

@@ -1,0 +1,36 @@
+"""The corpus run, shared by the flow tests that check it (it costs ~10 s)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.demo.atom_pages import paginate
+from flows.demo.server import FeedServer, feed_paths
+from flows.sources.kremlin.source import KremlinSource
+from tests.corpus_feed import corpus_items
+from tests.flows.helpers import flow_settings, table_fingerprints
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory, corpus_dir, prefect_harness):
+    from flows.pipeline import run_flow
+
+    data_dir = tmp_path_factory.mktemp("corpus")
+    pages = paginate(corpus_items())
+    assert len(pages) >= 25
+    with FeedServer(feed_paths(pages, KremlinSource.feed_path)) as server:
+        settings = flow_settings(server.base_url, data_dir)
+        first = run_flow(settings)
+        after_first = table_fingerprints(settings.warehouse_path)
+        second = run_flow(settings)
+        after_second = table_fingerprints(settings.warehouse_path)
+        reprocessed = run_flow(settings.with_(reprocess=True))
+        after_reprocess = table_fingerprints(settings.warehouse_path)
+    return {
+        "settings": settings,
+        "pages": len(pages),
+        "first": first,
+        "second": second,
+        "reprocessed": reprocessed,
+        "fingerprints": (after_first, after_second, after_reprocess),
+    }

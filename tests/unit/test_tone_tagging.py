@@ -1,0 +1,164 @@
+"""The tone and topic models on phrasings met in readouts, and on their traps."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from flows.settings import REFERENCE_DIR
+from tests.warehouse_builder import build_warehouse, call
+
+CASES = {
+    # id: (body, expected descriptors, signals that must be present, signals that must not)
+    "1": ("The conversation was businesslike and constructive.", ["businesslike", "constructive"]),
+    "2": (
+        "The talks took place in a positive and constructive atmosphere.",
+        ["constructive", "positive"],
+    ),
+    "3": (
+        "They expressed satisfaction with the business-like and constructive nature of the conversation.",
+        ["businesslike", "constructive"],
+    ),
+    "4": ("The presidents had an in-depth exchange of views on Syria.", ["in-depth"]),
+    "5": (
+        "The leaders had a serious, substantive and frank exchange of views.",
+        ["frank", "serious", "substantive"],
+    ),
+    "6": (
+        "Overall, the conversation took place in a frank and business-like atmosphere.",
+        ["businesslike", "frank"],
+    ),
+    "7": ("The substantive dialogue on the situation was continued.", ["substantive"]),
+    "8": ("Russia put forward constructive proposals.", []),
+    "9": ("Vladimir Putin extended warm birthday greetings and warmly congratulated him.", []),
+    "10": ("The leaders praised the friendly relations between their countries.", []),
+    "11": ("Russia remains open to dialogue.", []),
+    "12": ("They called for a serious and constructive dialogue between Kiev and Donbass.", []),
+    "13": ("Hope was expressed that serious talks would be organised.", []),
+    "14": ("The conversation was constructive and friendly.", ["constructive", "friendly"]),
+}
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    items = [call(key, text) for key, (text, _) in CASES.items()]
+    items += [
+        call("50", "Largely thanks to the coordinated efforts, the crisis was overcome."),
+        call("51", "Despite their significant differences in views, they agreed to stay in touch."),
+        call("52", "Vladimir Putin thanked his counterpart and expressed his gratitude."),
+        call("53", "The President of Russia also expressed condolences over the act of terrorism."),
+        call("54", "The Prime Minister expressed concern about the situation in Syria."),
+        call("55", "Russia's legitimate concerns were ignored by NATO."),
+        call("56", "Vladimir Putin wished the friendly people of Syria peace and prosperity."),
+        call("57", "Vladimir Putin congratulated him on his re-election and on the New Year."),
+        call("58", "The ceasefire in the region and the crisis over the border were discussed."),
+        call("59", "The leaders continued their exchange of views on the gas supplies to Europe."),
+        call(
+            "60",
+            "Vladimir Putin congratulated Olaf Scholz and both sides expressed interest in bilateral ties.",
+        ),
+        call("61", "Police used tear gas against migrants at the border."),
+    ]
+    con = build_warehouse(items, tmp_path_factory.mktemp("tone"))
+    yield con
+    con.close()
+
+
+def _labels(con, item_id: str, kind: str) -> list[str]:
+    return [
+        label
+        for (label,) in con.execute(
+            "select distinct label from marts.tone_evidence where item_id = ? and label_kind = ? "
+            "order by 1",
+            [item_id, kind],
+        ).fetchall()
+    ]
+
+
+@pytest.mark.parametrize("item_id", list(CASES))
+def test_descriptors_count_only_where_they_describe_the_conversation(warehouse, item_id):
+    assert _labels(warehouse, item_id, "descriptor") == CASES[item_id][1]
+
+
+def test_call_tone_lists_canonical_descriptors_and_ladder_values(warehouse):
+    row = warehouse.execute(
+        "select descriptors, has_descriptor, warmth, convergence from marts.call_tone "
+        "where item_id = '14'"
+    ).fetchone()
+    assert row == (["constructive", "friendly"], True, 2.0, 1.5)
+    empty = warehouse.execute(
+        "select descriptors, has_descriptor, warmth from marts.call_tone where item_id = '8'"
+    ).fetchone()
+    assert empty == ([], False, None)
+
+
+@pytest.mark.parametrize(
+    ("item_id", "present", "absent"),
+    [
+        ("3", {"expressed_satisfaction"}, set()),
+        ("4", {"exchange_of_views"}, set()),
+        ("9", {"congratulations_or_greetings"}, set()),
+        ("50", set(), {"expressed_gratitude"}),
+        ("51", {"divergence", "agreed_to_continue_contacts"}, set()),
+        ("52", {"expressed_gratitude"}, set()),
+        ("53", {"expressed_condolences"}, set()),
+        ("54", {"expressed_concern"}, set()),
+        ("55", set(), {"expressed_concern"}),
+    ],
+)
+def test_signals(warehouse, item_id, present, absent):
+    signals = set(_labels(warehouse, item_id, "signal"))
+    assert present <= signals
+    assert not (absent & signals)
+
+
+@pytest.mark.parametrize(
+    ("item_id", "present", "absent"),
+    [
+        ("4", {"syria"}, set()),
+        ("53", {"terrorism", "disasters_condolences"}, set()),
+        ("56", set(), {"syria"}),  # only inside a greeting formula
+        ("57", {"elections", "holidays_anniversaries"}, set()),  # the occasion itself counts
+        ("58", set(), {"terrorism", "disasters_condolences"}),  # crISIS, ceaseFIRE
+        ("59", {"gas"}, set()),
+        ("60", {"bilateral_relations"}, set()),  # after the greeting's clause
+        ("61", {"migration_humanitarian"}, {"gas"}),
+    ],
+)
+def test_topics(warehouse, item_id, present, absent):
+    topics = set(_labels(warehouse, item_id, "topic"))
+    assert present <= topics
+    assert not (absent & topics)
+
+
+def test_evidence_points_at_the_words(warehouse):
+    rows = warehouse.execute(
+        "select e.matched_text, substring(v.text, e.char_start + 1, e.char_end - e.char_start), "
+        "e.sentence_text from marts.tone_evidence e join staging.stg_item_versions v using "
+        "(source, item_id) where e.item_id = '6' and e.label = 'businesslike'"
+    ).fetchall()
+    assert rows == [
+        (
+            "business-like",
+            "business-like",
+            "Overall, the conversation took place in a frank and business-like atmosphere.",
+        )
+    ]
+
+
+def test_editing_the_lexicon_reshapes_the_marts_on_build(tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, reference)
+    lexicon = reference / "tone_lexicon.csv"
+    lines = lexicon.read_text().splitlines()
+    lexicon.write_text(
+        "\n".join(line for line in lines if not line.startswith("constructive,"))
+        + "\nfrank-and-open,candid,0,-1,cordially frank\n"
+    )
+    con = build_warehouse(
+        [call("1", "The conversation was businesslike and constructive.")],
+        tmp_path / "w",
+        reference_dir=reference,
+    )
+    assert con.execute("select descriptors from marts.call_tone").fetchone() == (["businesslike"],)

@@ -1,0 +1,52 @@
+"""A warehouse built from feed items in-process (no Prefect, no HTTP): normalise, stage,
+load and build, as the flow does. For fast tests of the SQL models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from flows.demo.atom_pages import FeedItem, paginate
+from flows.extract.http_client import FetchResult
+from flows.landing.raw_zone import RawZone
+from flows.load.loader import load_staged
+from flows.load.warehouse import ensure_schema, transaction
+from flows.models.runner import build_models
+from flows.normalize.stage import stage_pages
+from flows.settings import REFERENCE_DIR
+from flows.sources.kremlin.source import KremlinSource
+
+
+def build_warehouse(
+    items: Sequence[FeedItem], directory: Path, reference_dir: Path = REFERENCE_DIR
+) -> duckdb.DuckDBPyConnection:
+    zone = RawZone(directory / "raw", "kremlin")
+    source = KremlinSource()
+    for number, body in paginate(items).items():
+        fetch = FetchResult(source.page_url("http://x", number), datetime.now(UTC), 200, body)
+        page = source.parse_page(body)
+        keys = [(e.entry_id or "", e.entry_sha) for e in page.entries]
+        zone.store(fetch, run_id="test", page_no=number, entry_keys=keys)
+    batch = stage_pages(list(zone.manifest()), zone, source, directory / "stage")
+    con = duckdb.connect(str(directory / "warehouse.duckdb"))
+    ensure_schema(con)
+    with transaction(con):
+        load_staged(con, batch, source="kremlin", reprocess=False, reference_fingerprint="test")
+        build_models(con, reference_dir=reference_dir)
+    return con
+
+
+def call(item_id: str, *sentences: str) -> FeedItem:
+    """A call readout with Finland whose body is `sentences`."""
+    stamp = "2021-06-30T16:10:00+04:00"
+    return FeedItem(
+        item_id,
+        "Telephone conversation with President of Finland Sauli Niinisto",
+        stamp,
+        stamp,
+        "Vladimir Putin had a telephone conversation with President of Finland Sauli Niinisto.",
+        list(sentences),
+    )
