@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -23,6 +24,7 @@ from flows.extract.walker import ExtractResult, walk_feed
 from flows.landing.raw_zone import RawZone
 from flows.load.audit import record_run
 from flows.load.loader import LoadResult, load_staged, needs_reprocess, pending_fetches
+from flows.load.reconcile import reconcile
 from flows.load.warehouse import connect, ensure_schema, transaction
 from flows.models.runner import BuildResult, build_models
 from flows.normalize.reference import Reference
@@ -30,6 +32,10 @@ from flows.normalize.stage import StagedBatch, stage_pages
 from flows.settings import Settings
 from flows.sources import get_source
 from flows.summary import RunSummary
+from flows.validate.gx_runner import SuiteResult
+from flows.validate.marts import validate_marts
+from flows.validate.report import record_validations, write_report
+from flows.validate.staged import ValidationFailed, ValidationOutcome, validate_staged
 
 T = TypeVar("T")
 
@@ -97,12 +103,54 @@ def build(con, settings: Settings) -> BuildResult:
     return build_models(con, reference_dir=settings.reference_dir)
 
 
-def _finish(settings: Settings, summary: RunSummary, status: str, message: str | None) -> None:
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(settings: Settings, batch: StagedBatch) -> ValidationOutcome:
+    return validate_staged(batch, get_source(settings.source, settings.reference_dir))
+
+
+@task(name="validate-marts", cache_policy=NO_CACHE)
+def validate_built(con) -> list[SuiteResult]:
+    return validate_marts(con)
+
+
+@dataclass
+class _Validations:
+    """Suite results gathered during a run, recorded whatever its outcome."""
+
+    staged: list[SuiteResult] = field(default_factory=list)
+    marts: list[SuiteResult] = field(default_factory=list)
+    quarantined: dict[str, int] = field(default_factory=dict)
+
+    def absorb(self, error: BaseException) -> None:
+        if isinstance(error, ValidationFailed):
+            target = self.marts if self.staged else self.staged
+            target.extend(error.results)
+
+    def count(self, summary: RunSummary) -> None:
+        results = self.staged + self.marts
+        summary.expectations_evaluated = sum(r.evaluated for r in results)
+        summary.expectations_failed = sum(r.failed for r in results)
+
+
+def _finish(
+    settings: Settings,
+    summary: RunSummary,
+    status: str,
+    message: str | None,
+    validations: _Validations,
+) -> None:
     summary.status = status
     summary.message = message
     summary.ended_at = datetime.now(UTC)
+    validations.count(summary)
     with connect(settings.warehouse_path) as con:
         record_run(con, summary)
+        record_validations(
+            con, summary.run_id, "staged", validations.staged, validations.quarantined
+        )
+        record_validations(con, summary.run_id, "marts", validations.marts)
+        if validations.staged or validations.marts:
+            write_report(con, settings.warehouse_path.parent / "validation-report.html")
     # The artifact is a courtesy for the Prefect UI; the audit row is the record.
     with suppress(Exception):
         create_markdown_artifact(
@@ -110,11 +158,14 @@ def _finish(settings: Settings, summary: RunSummary, status: str, message: str |
         )
 
 
-def _guarded(settings: Settings, summary: RunSummary, body: Callable[[], T]) -> T:
+def _guarded(
+    settings: Settings, summary: RunSummary, validations: _Validations, body: Callable[[], T]
+) -> T:
     try:
         result = body()
     except BaseException as error:
-        _finish(settings, summary, "failed", f"{type(error).__name__}: {error}")
+        validations.absorb(error)
+        _finish(settings, summary, "failed", f"{type(error).__name__}: {error}", validations)
         raise
     return result
 
@@ -124,6 +175,7 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
     run_id = new_run_id()
     summary = RunSummary(run_id, command, settings.source, datetime.now(UTC))
     summary.warehouse = str(settings.warehouse_path)
+    validations = _Validations()
 
     def body() -> RunSummary:
         with _timed(summary, "extract"):
@@ -136,6 +188,10 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
             reprocess = settings.reprocess or needs_reprocess(con, fingerprint)
         with _timed(summary, "normalize"):
             batch = normalize(settings, run_id, reprocess)
+        with _timed(summary, "validate"):
+            outcome = validate(settings, batch)
+        validations.staged.extend(outcome.results)
+        validations.quarantined.update(outcome.quarantined)
         with connect(settings.warehouse_path) as con:
             ensure_schema(con)
             with transaction(con):
@@ -143,33 +199,41 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
                     loaded = load(con, settings, batch, reprocess, fingerprint)
                 with _timed(summary, "build"):
                     built = build(con, settings)
+                with _timed(summary, "validate_marts"):
+                    validations.marts.extend(validate_built(con))
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
+            landed, loaded_entries, quarantined = reconcile(con, settings.source)
         shutil.rmtree(batch.directory, ignore_errors=True)
         summary.item_versions_loaded = loaded.item_versions
         summary.quarantined = loaded.quarantined
         summary.models_built = built.models_built
         summary.tests_passed = built.tests_passed
+        summary.entries_landed = landed
+        summary.entries_loaded = loaded_entries
+        summary.entries_quarantined = quarantined
         status = "success" if extracted.complete else "partial"
-        _finish(settings, summary, status, None)
+        _finish(settings, summary, status, None, validations)
         return summary
 
-    return _guarded(settings, summary, body)
+    return _guarded(settings, summary, validations, body)
 
 
 @flow(name="readouts-build", log_prints=False)
 def build_flow(settings: Settings) -> RunSummary:
     summary = RunSummary(new_run_id(), "build", None, datetime.now(UTC))
     summary.warehouse = str(settings.warehouse_path)
+    validations = _Validations(staged=[])
 
     def body() -> RunSummary:
         with connect(settings.warehouse_path) as con:
             ensure_schema(con)
             with transaction(con), _timed(summary, "build"):
                 built = build(con, settings)
+                validations.marts.extend(validate_built(con))
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
         summary.models_built = built.models_built
         summary.tests_passed = built.tests_passed
-        _finish(settings, summary, "success", None)
+        _finish(settings, summary, "success", None, validations)
         return summary
 
-    return _guarded(settings, summary, body)
+    return _guarded(settings, summary, validations, body)

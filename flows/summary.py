@@ -22,9 +22,18 @@ class RunSummary:
     calls: int = 0
     models_built: int = 0
     tests_passed: int = 0
+    expectations_evaluated: int = 0
+    expectations_failed: int = 0
+    entries_landed: int = 0
+    entries_loaded: int = 0
+    entries_quarantined: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     message: str | None = None
     warehouse: str | None = None
+
+    @property
+    def balanced(self) -> bool:
+        return self.entries_landed == self.entries_loaded + self.entries_quarantined
 
     def as_row(self) -> dict:
         row = asdict(self)
@@ -42,7 +51,12 @@ class RunSummary:
         lines += [
             f"  item versions loaded: {self.item_versions_loaded}; "
             f"quarantined: {self.quarantined}; calls in marts.calls: {self.calls}",
+            f"  validation: {self.expectations_evaluated} expectations evaluated, "
+            f"{self.expectations_failed} failed",
             f"  models built: {self.models_built}; data tests passed: {self.tests_passed}",
+            f"  reconciliation: {self.entries_landed} entries landed = {self.entries_loaded} "
+            f"loaded + {self.entries_quarantined} quarantined"
+            + ("" if self.balanced else "  ** MISMATCH: entries are missing **"),
             f"  stages: {stages or 'none'}",
         ]
         if self.warehouse:
@@ -61,6 +75,11 @@ class RunSummary:
             ("calls", self.calls),
             ("models built", self.models_built),
             ("data tests passed", self.tests_passed),
+            ("expectations evaluated", self.expectations_evaluated),
+            ("expectations failed", self.expectations_failed),
+            ("entries landed", self.entries_landed),
+            ("entries loaded", self.entries_loaded),
+            ("entries quarantined", self.entries_quarantined),
         ]
         rows += [(f"{name} (s)", f"{seconds:.2f}") for name, seconds in self.stage_seconds.items()]
         table = "\n".join(f"| {name} | {value} |" for name, value in rows)

@@ -14,6 +14,7 @@ from flows.normalize.stage import StagedBatch
 # staged table → raw table
 TARGETS = {
     "fetches": "fetches",
+    "fetch_entries": "fetch_entries",
     "items": "item_versions",
     "counterparts": "item_counterparts",
     "sentences": "sentences",

@@ -25,6 +25,13 @@ CREATE TABLE IF NOT EXISTS raw.fetches (
     error VARCHAR,
     entries INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS raw.fetch_entries (
+    fetch_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    entry_id VARCHAR NOT NULL,
+    entry_sha VARCHAR NOT NULL,
+    PRIMARY KEY (fetch_id, entry_sha)
+);
 CREATE TABLE IF NOT EXISTS raw.item_versions (
     source VARCHAR NOT NULL,
     item_id VARCHAR NOT NULL,
@@ -83,6 +90,20 @@ CREATE TABLE IF NOT EXISTS raw.load_state (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit.validations (
+    run_id VARCHAR NOT NULL,
+    suite VARCHAR NOT NULL,
+    stage VARCHAR NOT NULL,
+    validated_at TIMESTAMPTZ NOT NULL,
+    success BOOLEAN NOT NULL,
+    rows_validated BIGINT NOT NULL,
+    evaluated INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    hard_failures INTEGER NOT NULL,
+    rows_quarantined INTEGER NOT NULL,
+    details JSON,
+    PRIMARY KEY (run_id, suite)
+);
 CREATE TABLE IF NOT EXISTS audit.runs (
     run_id VARCHAR PRIMARY KEY,
     command VARCHAR NOT NULL,
@@ -98,6 +119,11 @@ CREATE TABLE IF NOT EXISTS audit.runs (
     calls INTEGER,
     models_built INTEGER,
     tests_passed INTEGER,
+    expectations_evaluated INTEGER,
+    expectations_failed INTEGER,
+    entries_landed INTEGER,
+    entries_loaded INTEGER,
+    entries_quarantined INTEGER,
     stage_seconds JSON,
     message VARCHAR
 );

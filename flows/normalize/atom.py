@@ -9,6 +9,23 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+FEED_METADATA = frozenset(
+    {
+        "title",
+        "subtitle",
+        "author",
+        "contributor",
+        "updated",
+        "id",
+        "link",
+        "generator",
+        "icon",
+        "logo",
+        "rights",
+        "category",
+        "entry",
+    }
+)
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -44,6 +61,13 @@ class AtomPage:
     has_next: bool
     feed_title: str | None
     language: str | None
+    # Children of <feed> that Atom metadata does not explain: when a page has these and no
+    # entries, the site renamed its elements.
+    unknown_elements: tuple[str, ...] = ()
+
+    @property
+    def entries_without_content(self) -> int:
+        return sum(1 for e in self.entries if not e.content_html and not e.summary_html)
 
 
 def _text(element: etree._Element, tag: str) -> str | None:
@@ -102,4 +126,17 @@ def parse_atom_page(body: bytes) -> AtomPage:
         has_next=has_next,
         feed_title=_text(root, "title"),
         language=root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        unknown_elements=tuple(
+            sorted(
+                {
+                    etree.QName(child).localname
+                    for child in root
+                    if isinstance(child.tag, str)
+                    and (
+                        not child.tag.startswith(ATOM)
+                        or etree.QName(child).localname not in FEED_METADATA
+                    )
+                }
+            )
+        ),
     )

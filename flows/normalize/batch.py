@@ -52,6 +52,13 @@ SENTENCE_SCHEMA = {
     "char_end": pl.Int32,
     "sentence_text": pl.String,
 }
+PAGE_SCHEMA = {
+    "fetch_id": pl.String,
+    "url": pl.String,
+    "entries": pl.Int32,
+    "entries_without_content": pl.Int32,
+    "unknown_elements": pl.String,
+}
 QUARANTINE_SCHEMA = {
     "source": pl.String,
     "entry_sha": pl.String,
@@ -69,6 +76,7 @@ class NormalizedBatch:
     counterparts: pl.DataFrame
     sentences: pl.DataFrame
     quarantine: pl.DataFrame
+    pages: pl.DataFrame
     fetch_ids: list[str]
 
     @property
@@ -111,6 +119,7 @@ def normalize_pages(
     counterparts: list[dict] = []
     sentences: list[dict] = []
     quarantine: list[dict] = []
+    pages_seen: list[dict] = []
     seen = set() if seen is None else seen
     fetch_ids: list[str] = []
     for row, body in pages:
@@ -121,6 +130,15 @@ def normalize_pages(
             reason = f"page {row.url} is unreadable: {error}"
             quarantine.append(_quarantined(row, row.sha256 or row.fetch_id, None, None, reason))
             continue
+        pages_seen.append(
+            {
+                "fetch_id": row.fetch_id,
+                "url": row.url,
+                "entries": len(page.entries),
+                "entries_without_content": page.entries_without_content,
+                "unknown_elements": ",".join(page.unknown_elements),
+            }
+        )
         for entry in page.entries:
             result = source.read_entry(entry, page.language)
             if isinstance(result, Rejection):
@@ -141,6 +159,7 @@ def normalize_pages(
         counterparts=pl.DataFrame(counterparts, schema=COUNTERPART_SCHEMA),
         sentences=pl.DataFrame(sentences, schema=SENTENCE_SCHEMA),
         quarantine=pl.DataFrame(quarantine, schema=QUARANTINE_SCHEMA),
+        pages=pl.DataFrame(pages_seen, schema=PAGE_SCHEMA),
         fetch_ids=fetch_ids,
     )
 

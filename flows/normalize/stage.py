@@ -14,7 +14,15 @@ from flows.landing.raw_zone import ManifestRow, RawZone
 from flows.normalize.batch import normalize_pages
 from flows.sources.base import Source
 
-STAGED_TABLES = ("fetches", "items", "counterparts", "sentences", "quarantine")
+STAGED_TABLES = (
+    "fetches",
+    "fetch_entries",
+    "pages",
+    "items",
+    "counterparts",
+    "sentences",
+    "quarantine",
+)
 
 
 @dataclass(frozen=True)
@@ -28,8 +36,13 @@ class StagedBatch:
         return sorted((self.directory / table).glob("*.parquet"))
 
     def frame(self, table: str) -> pl.DataFrame:
-        files = self.files(table)
-        return pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame()
+        return pl.read_parquet(self.files(table))
+
+    def replace(self, table: str, frame: pl.DataFrame) -> None:
+        """Rewrites a staged table as one file (after validation moved rows out of it)."""
+        for path in self.files(table):
+            path.unlink()
+        frame.write_parquet(self.directory / table / "validated.parquet")
 
 
 def fetches_frame(rows: list[ManifestRow]) -> pl.DataFrame:
@@ -65,7 +78,27 @@ def fetches_frame(rows: list[ManifestRow]) -> pl.DataFrame:
     ).with_columns(pl.col("fetched_at").str.to_datetime(time_zone="UTC"))
 
 
+def fetch_entries_frame(rows: list[ManifestRow]) -> pl.DataFrame:
+    """The entries each landed page held, as the walker saw them: what must end up loaded
+    or quarantined."""
+    return pl.DataFrame(
+        [
+            {"fetch_id": r.fetch_id, "source": r.source, "entry_id": entry_id, "entry_sha": sha}
+            for r in rows
+            for entry_id, sha in r.entry_keys
+        ],
+        schema={
+            "fetch_id": pl.String,
+            "source": pl.String,
+            "entry_id": pl.String,
+            "entry_sha": pl.String,
+        },
+    ).unique(maintain_order=True)
+
+
 def _chunks(rows: list[ManifestRow], size: int) -> Iterator[list[ManifestRow]]:
+    if not rows:
+        yield []  # one empty chunk, so that every staged table exists with its schema
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
@@ -88,6 +121,7 @@ def stage_pages(
     for number, chunk in enumerate(_chunks(rows, chunk_pages)):
         name = f"{number:05d}.parquet"
         fetches_frame(chunk).write_parquet(directory / "fetches" / name)
+        fetch_entries_frame(chunk).write_parquet(directory / "fetch_entries" / name)
         landed = [row for row in chunk if row.path and row.status == 200]
         batch = normalize_pages(((row, zone.read_page(row)) for row in landed), source, seen)
         for table, frame in (
@@ -95,6 +129,7 @@ def stage_pages(
             ("counterparts", batch.counterparts),
             ("sentences", batch.sentences),
             ("quarantine", batch.quarantine),
+            ("pages", batch.pages),
         ):
             frame.write_parquet(directory / table / name)
         counts["items"] += batch.items.height

@@ -7,9 +7,15 @@ import duckdb
 
 from flows.settings import Settings
 
-# Tables a re-run may legitimately grow: the audit log and the fetch log (every fetch is
+# Tables a re-run may legitimately grow: the audit logs and the fetch log (every fetch is
 # recorded, even one that finds nothing new).
-GROWING_TABLES = {"audit.runs", "raw.fetches", "staging.stg_fetches"}
+GROWING_TABLES = {
+    "audit.runs",
+    "audit.validations",
+    "raw.fetches",
+    "raw.fetch_entries",
+    "staging.stg_fetches",
+}
 
 
 def flow_settings(base_url: str, data_dir: Path, **changes) -> Settings:

@@ -32,8 +32,13 @@ def test_sample_feed_is_labelled_and_sized():
 def test_demo_builds_calls_and_counts_everything(demo_run):
     settings, summary = demo_run
     assert summary.status == "success"
-    assert summary.entries_new == 41
-    assert summary.item_versions_loaded + summary.quarantined == 41
+    assert summary.entries_new == 42
+    assert summary.item_versions_loaded + summary.quarantined == 42
+    assert (summary.entries_landed, summary.entries_loaded, summary.entries_quarantined) == (
+        42,
+        35,
+        7,
+    )
     assert summary.calls == 22
     kinds = dict(
         query(settings.warehouse_path, "select call_kind, count(*) from marts.calls group by 1")
@@ -66,7 +71,8 @@ def test_malformed_entries_are_quarantined_with_their_reason(demo_run):
     assert rows["90038"] == "<content> and <summary> hold no text"
     assert "not on the source's hosts" in rows["90039"]
     assert "Freedonia" in rows["90040"] and "reference/" in rows["90040"]
-    assert len(rows) == 6
+    assert rows["90041"] == "items: unparseable publication date"  # caught by the GE suite
+    assert len(rows) == 7
 
 
 def test_mart_columns_are_documented_in_duckdb(demo_run):

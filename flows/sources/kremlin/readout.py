@@ -77,6 +77,14 @@ _ABOUT_THE_CALL = re.compile(r"\b(?:conversations?|calls?|talks)\b", re.IGNORECA
 _RUSSIAN = re.compile(r"\b(?:Russian?|Vladimir Putin|President of Russia|our)\b")
 
 
+_CALL_LIKE_TITLE = re.compile(r"\b(?:tele)?phone\b|\bvideo\s+call\b|\bcall\s+with\b", re.IGNORECASE)
+
+
+def title_looks_like_call(title: str) -> bool:
+    """Titles that promise a call; "videoconference" titles are mostly multilateral events."""
+    return bool(_CALL_LIKE_TITLE.search(title)) and not _NOT_A_READOUT_TITLE.search(title)
+
+
 def _is_foreign(mention: Mention) -> bool:
     return mention.place is not None and mention.place.country_code != "RU"
 

@@ -18,6 +18,7 @@ from flows.sources.kremlin.readout import (
     VIDEO,
     VIDEO_PHRASE,
     KremlinReadoutRules,
+    title_looks_like_call,
 )
 
 _ITEM_ID = re.compile(r"/(\d+)/?$")
@@ -36,6 +37,9 @@ class KremlinSource:
     @cached_property
     def rules(self) -> KremlinReadoutRules:
         return KremlinReadoutRules(MentionFinder(self.reference))
+
+    def title_looks_like_call(self, title: str) -> bool:
+        return title_looks_like_call(title)
 
     def page_url(self, base_url: str, page_no: int) -> str:
         suffix = "" if page_no == 1 else f"/page/{page_no}"

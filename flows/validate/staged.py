@@ -1,0 +1,119 @@
+"""Validates the normaliser's staged batch before anything touches the warehouse.
+
+Hard failures raise ValidationFailed: nothing is loaded. Row-level failures move the
+offending item versions (with their counterparts and sentences) to the staged quarantine
+with the reason, the raw file and the item id; everything else loads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from flows.normalize.stage import StagedBatch
+from flows.sources.base import Source
+from flows.validate.gx_runner import Failure, SuiteResult, run_suite
+from flows.validate.suites import CALL_KINDS, HARD, ITEM_KEY, ROW, staged_suites
+
+
+class ValidationFailed(RuntimeError):
+    """A hard expectation failed: the batch is unusable and nothing was loaded."""
+
+    def __init__(self, results: list[SuiteResult]) -> None:
+        self.results = results
+        hard = [f for r in results for f in r.failures if f.severity == HARD]
+        lines = "\n  ".join(f.describe() for f in hard)
+        super().__init__(
+            f"validation failed, nothing was loaded (the warehouse is unchanged):\n  {lines}"
+        )
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    results: list[SuiteResult]
+    quarantined: dict[str, int]  # suite → item versions moved to quarantine
+
+
+def _frames(batch: StagedBatch, source: Source) -> dict[str, pl.DataFrame]:
+    items = batch.frame("items")
+    counterparts = batch.frame("counterparts")
+    counts = counterparts.group_by(list(ITEM_KEY)).agg(
+        pl.len().cast(pl.Int32).alias("counterpart_count")
+    )
+    items = items.join(counts, on=list(ITEM_KEY), how="left").with_columns(
+        pl.col("counterpart_count").fill_null(0),
+        is_call=pl.col("kind").is_in(CALL_KINDS),
+        title_looks_like_call=pl.col("title").map_elements(
+            source.title_looks_like_call, return_dtype=pl.Boolean
+        ),
+    )
+    counterparts = counterparts.with_columns(
+        resolved_as=pl.coalesce("country_code", "organisation")
+    )
+    return {
+        "fetches": batch.frame("fetches"),
+        "pages": batch.frame("pages"),
+        "items": items,
+        "counterparts": counterparts,
+        "sentences": batch.frame("sentences"),
+    }
+
+
+def _row_failures(results: list[SuiteResult]) -> dict[tuple, list[Failure]]:
+    """Item key → the row-level failures that condemn it."""
+    condemned: dict[tuple, list[Failure]] = {}
+    for result in results:
+        for failure in result.failures:
+            if failure.severity != ROW:
+                continue
+            for failed_id in failure.failed_ids:
+                condemned.setdefault(tuple(failed_id[: len(ITEM_KEY)]), []).append(failure)
+    return condemned
+
+
+def _move_to_quarantine(batch: StagedBatch, condemned: dict[tuple, list[Failure]]) -> None:
+    keys = pl.DataFrame(
+        [dict(zip(ITEM_KEY, key, strict=True)) for key in condemned],
+        schema={column: pl.String for column in ITEM_KEY},
+    )
+    items = batch.frame("items")
+    fetches = batch.frame("fetches").select("fetch_id", "raw_path")
+    moved = (
+        items.join(keys, on=list(ITEM_KEY), how="semi")
+        .join(fetches, on="fetch_id", how="left")
+        .select(
+            "source",
+            "entry_sha",
+            "fetch_id",
+            "raw_path",
+            "item_id",
+            pl.lit(None, dtype=pl.Int32).alias("entry_position"),
+            pl.struct(list(ITEM_KEY))
+            .map_elements(
+                lambda key: "; ".join(
+                    f"{f.suite}: {f.why}" for f in condemned[tuple(key[c] for c in ITEM_KEY)]
+                ),
+                return_dtype=pl.String,
+            )
+            .alias("reason"),
+        )
+    )
+    for table in ("items", "counterparts", "sentences"):
+        batch.replace(table, batch.frame(table).join(keys, on=list(ITEM_KEY), how="anti"))
+    quarantine = batch.frame("quarantine")
+    batch.replace("quarantine", pl.concat([quarantine, moved.select(quarantine.columns)]))
+
+
+def validate_staged(batch: StagedBatch, source: Source) -> ValidationOutcome:
+    frames = _frames(batch, source)
+    results = [run_suite(suite, frames[suite.table]) for suite in staged_suites()]
+    if any(f.severity == HARD for r in results for f in r.failures):
+        raise ValidationFailed(results)
+    condemned = _row_failures(results)
+    if condemned:
+        _move_to_quarantine(batch, condemned)
+    per_suite: dict[str, int] = {}
+    for failures in condemned.values():
+        for suite in {f.suite for f in failures}:
+            per_suite[suite] = per_suite.get(suite, 0) + 1
+    return ValidationOutcome(results, per_suite)

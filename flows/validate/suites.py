@@ -1,0 +1,336 @@
+"""The expectation suites, one per stage that feeds the warehouse. Each expectation says
+whether its failure is hard (the batch is unusable: nothing is loaded) or row-level (the
+offending rows go to quarantine with the reason, the rest loads), and what it guards
+against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+HARD = "hard"
+ROW = "row"
+
+ITEM_KEY = ("source", "item_id", "entry_sha")
+KINDS = ("telephone call", "video call", "in-person meeting", "other")
+CALL_KINDS = ("telephone call", "video call")
+
+
+@dataclass(frozen=True)
+class Check:
+    expectation: str  # a class name in great_expectations.expectations
+    kwargs: dict[str, Any]
+    severity: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    table: str  # the staged table (or mart) it validates
+    id_columns: tuple[str, ...]
+    checks: tuple[Check, ...]
+
+
+def _exist(columns: tuple[str, ...], what: str) -> tuple[Check, ...]:
+    return tuple(
+        Check(
+            "ExpectColumnToExist",
+            {"column": c},
+            HARD,
+            f"the {what} lost its '{c}' column: the normaliser or the site changed shape",
+        )
+        for c in columns
+    )
+
+
+def tomorrow() -> datetime:
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=2)
+
+
+def staged_suites() -> tuple[Suite, ...]:
+    return (
+        Suite(
+            "raw_manifest",
+            "fetches",
+            ("fetch_id",),
+            (
+                *_exist(("fetch_id", "url", "fetched_at", "status", "sha256", "size"), "manifest"),
+                Check(
+                    "ExpectColumnValuesToBeUnique",
+                    {"column": "fetch_id"},
+                    HARD,
+                    "a fetch recorded twice would load its page twice",
+                ),
+                Check(
+                    "ExpectColumnValuesToNotBeNull",
+                    {"column": "fetched_at"},
+                    HARD,
+                    "a fetch without a time cannot be ordered into versions",
+                ),
+                Check(
+                    "ExpectColumnValuesToNotBeNull",
+                    {
+                        "column": "sha256",
+                        "row_condition": "status == 200",
+                        "condition_parser": "pandas",
+                    },
+                    HARD,
+                    "a successful fetch must have stored its page byte for byte",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": "size", "min_value": 0},
+                    HARD,
+                    "a negative size is a corrupt manifest",
+                ),
+            ),
+        ),
+        Suite(
+            "raw_pages",
+            "pages",
+            ("fetch_id",),
+            (
+                *_exist(
+                    ("fetch_id", "entries", "unknown_elements", "entries_without_content"),
+                    "page statistics",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeBetween",
+                    {
+                        "column": "entries",
+                        "min_value": 1,
+                        "row_condition": 'unknown_elements != ""',
+                        "condition_parser": "pandas",
+                    },
+                    HARD,
+                    "no entries parsed from a non-empty page: the feed's element names changed",
+                ),
+                Check(
+                    "ExpectColumnPairValuesAToBeGreaterThanB",
+                    {
+                        "column_A": "entries",
+                        "column_B": "entries_without_content",
+                        "or_equal": False,
+                        "row_condition": "entries > 0",
+                        "condition_parser": "pandas",
+                    },
+                    HARD,
+                    "every entry of a page lacks its text: the feed stopped carrying content",
+                ),
+            ),
+        ),
+        Suite(
+            "items",
+            "items",
+            ITEM_KEY,
+            (
+                *_exist(
+                    ("source", "item_id", "entry_sha", "title", "published_at", "text", "kind"),
+                    "items",
+                ),
+                Check(
+                    "ExpectCompoundColumnsToBeUnique",
+                    {"column_list": list(ITEM_KEY)},
+                    HARD,
+                    "duplicate item versions would double every count",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeBetween",
+                    {
+                        "column": "published_at",
+                        "min_value": datetime(2000, 1, 1, tzinfo=UTC),
+                        "max_value": tomorrow(),
+                    },
+                    HARD,
+                    "dates outside 2000-01-01 .. tomorrow: the clock or its format changed",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": "kind", "value_set": list(KINDS)},
+                    HARD,
+                    "an unknown item kind would fall out of every mart",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeInSet",
+                    {
+                        "column": "kind",
+                        "value_set": list(CALL_KINDS),
+                        "row_condition": "title_looks_like_call == True",
+                        "condition_parser": "pandas",
+                    },
+                    HARD,
+                    "a title that looks like a call readout matched no call pattern: "
+                    "a new title pattern for calls",
+                ),
+                Check("ExpectColumnValuesToNotBeNull", {"column": "title"}, ROW, "missing title"),
+                Check(
+                    "ExpectColumnValueLengthsToBeBetween",
+                    {"column": "text", "min_value": 1},
+                    ROW,
+                    "missing body",
+                ),
+                Check(
+                    "ExpectColumnValuesToNotBeNull",
+                    {"column": "published_at"},
+                    ROW,
+                    "unparseable publication date",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": "initiated_by", "value_set": ["russia", "counterpart"]},
+                    ROW,
+                    "an initiator outside russia / counterpart",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeBetween",
+                    {
+                        "column": "counterpart_count",
+                        "min_value": 1,
+                        "row_condition": "is_call == True",
+                        "condition_parser": "pandas",
+                    },
+                    ROW,
+                    "a call readout without a counterpart",
+                ),
+            ),
+        ),
+        Suite(
+            "counterparts",
+            "counterparts",
+            (*ITEM_KEY, "counterpart_no"),
+            (
+                *_exist(
+                    ("item_id", "counterpart_name", "country_code", "organisation"), "counterparts"
+                ),
+                Check(
+                    "ExpectCompoundColumnsToBeUnique",
+                    {"column_list": [*ITEM_KEY, "counterpart_no"]},
+                    HARD,
+                    "a counterpart listed twice would double the counts by country",
+                ),
+                Check(
+                    "ExpectColumnValuesToNotBeNull",
+                    {"column": "resolved_as"},
+                    ROW,
+                    "a call whose counterpart cannot be resolved to a country or organisation",
+                ),
+                Check(
+                    "ExpectColumnValuesToMatchRegex",
+                    {"column": "country_code", "regex": r"^[A-Z]{2}$"},
+                    ROW,
+                    "a country code that is not ISO 3166-1 alpha-2",
+                ),
+            ),
+        ),
+        Suite(
+            "sentences",
+            "sentences",
+            (*ITEM_KEY, "sentence_no"),
+            (
+                *_exist(
+                    ("item_id", "sentence_no", "char_start", "char_end", "sentence_text"),
+                    "sentences",
+                ),
+                Check(
+                    "ExpectCompoundColumnsToBeUnique",
+                    {"column_list": [*ITEM_KEY, "sentence_no"]},
+                    HARD,
+                    "duplicate sentences would duplicate evidence",
+                ),
+                Check(
+                    "ExpectColumnPairValuesAToBeGreaterThanB",
+                    {"column_A": "char_end", "column_B": "char_start", "or_equal": False},
+                    HARD,
+                    "an empty or inverted span cannot point at evidence",
+                ),
+                Check(
+                    "ExpectColumnValueLengthsToBeBetween",
+                    {"column": "sentence_text", "min_value": 1},
+                    HARD,
+                    "an empty sentence cannot be evidence",
+                ),
+            ),
+        ),
+    )
+
+
+def mart_suites() -> tuple[Suite, ...]:
+    return (
+        Suite(
+            "tone_evidence",
+            "marts.tone_evidence",
+            ("item_id", "label_kind", "label", "char_start"),
+            (
+                Check(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": "label_kind", "value_set": ["descriptor", "signal", "topic"]},
+                    HARD,
+                    "a label of an unknown kind would not reach call_tone or call_topics",
+                ),
+                Check(
+                    "ExpectColumnValuesToNotBeNull",
+                    {"column": "matched_text"},
+                    HARD,
+                    "a label without its words is not evidence",
+                ),
+                Check(
+                    "ExpectColumnPairValuesAToBeGreaterThanB",
+                    {"column_A": "char_end", "column_B": "char_start", "or_equal": False},
+                    HARD,
+                    "a label's span must point at its words",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": "sentence_no", "min_value": 1},
+                    HARD,
+                    "evidence must name its sentence",
+                ),
+            ),
+        ),
+        Suite(
+            "call_topics",
+            "marts.call_topics",
+            ("item_id", "topic"),
+            (
+                Check(
+                    "ExpectCompoundColumnsToBeUnique",
+                    {"column_list": ["source", "item_id", "topic"]},
+                    HARD,
+                    "one row per call and topic",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": "evidence_count", "min_value": 1},
+                    HARD,
+                    "a topic needs at least one piece of evidence",
+                ),
+            ),
+        ),
+        Suite(
+            "call_tone",
+            "marts.call_tone",
+            ("item_id",),
+            (
+                Check(
+                    "ExpectCompoundColumnsToBeUnique",
+                    {"column_list": ["source", "item_id"]},
+                    HARD,
+                    "one row per call",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": "warmth", "min_value": 0, "max_value": 3},
+                    HARD,
+                    "warmth outside the ladder: the lexicon CSV has a bad value",
+                ),
+                Check(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": "convergence", "min_value": -2, "max_value": 2},
+                    HARD,
+                    "convergence outside the ladder: the lexicon CSV has a bad value",
+                ),
+            ),
+        ),
+    )

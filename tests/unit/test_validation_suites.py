@@ -1,0 +1,140 @@
+"""The expectation suites on small frames: hard failures, row-level failures, messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+
+from flows.validate.gx_runner import run_suite
+from flows.validate.staged import ValidationFailed
+from flows.validate.suites import HARD, ROW, staged_suites
+
+SUITES = {suite.name: suite for suite in staged_suites()}
+
+
+def _items(**changes) -> pl.DataFrame:
+    frame = {
+        "source": ["kremlin", "kremlin"],
+        "item_id": ["1", "2"],
+        "entry_sha": ["a", "b"],
+        "title": ["Telephone conversation with X", "Meeting on the budget"],
+        "published_at": [datetime(2021, 1, 1, tzinfo=UTC), datetime(2022, 1, 1, tzinfo=UTC)],
+        "text": ["Lead.", "Body."],
+        "kind": ["telephone call", "other"],
+        "initiated_by": [None, None],
+        "counterpart_count": [1, 0],
+        "is_call": [True, False],
+        "title_looks_like_call": [True, False],
+    }
+    frame.update(changes)
+    return pl.DataFrame(frame)
+
+
+def _failures(suite: str, frame: pl.DataFrame):
+    return run_suite(SUITES[suite], frame).failures
+
+
+def test_a_clean_batch_passes():
+    result = run_suite(SUITES["items"], _items())
+    assert result.success and result.evaluated == len(SUITES["items"].checks)
+
+
+def test_duplicate_keys_are_a_hard_failure_naming_the_rows():
+    (failure,) = _failures("items", _items(entry_sha=["a", "a"], item_id=["1", "1"]))
+    assert failure.severity == HARD
+    assert failure.expectation == "expect_compound_columns_to_be_unique"
+    assert failure.unexpected_count == 2
+
+
+def test_dates_outside_the_plausible_range_are_hard():
+    (failure,) = _failures(
+        "items",
+        _items(published_at=[datetime(1999, 12, 31, tzinfo=UTC), datetime(2022, 1, 1, tzinfo=UTC)]),
+    )
+    assert (failure.severity, failure.column) == (HARD, "published_at")
+    assert "2000-01-01 .. tomorrow" in failure.why
+
+
+def test_a_missing_column_is_hard_and_says_which():
+    failures = _failures("items", _items().drop("kind"))
+    assert any(f.severity == HARD and f.column == "kind" for f in failures)
+    message = str(ValidationFailed([run_suite(SUITES["items"], _items().drop("kind"))]))
+    assert "suite 'items'" in message and "'kind'" in message and "nothing was loaded" in message
+
+
+def test_row_level_failures_name_the_items():
+    failures = _failures(
+        "items",
+        _items(
+            title=[None, "Meeting on the budget"],
+            published_at=[None, datetime(2022, 1, 1, tzinfo=UTC)],
+        ),
+    )
+    assert {f.severity for f in failures} == {ROW}
+    assert {f.why for f in failures} == {"missing title", "unparseable publication date"}
+    assert all(f.failed_ids == [("kremlin", "1", "a")] for f in failures)
+
+
+def test_a_new_call_title_pattern_fails_loudly():
+    (failure,) = _failures("items", _items(kind=["other", "other"]))
+    assert failure.severity == HARD and "new title pattern" in failure.why
+
+
+def test_a_call_without_counterpart_is_quarantined():
+    (failure,) = _failures("items", _items(counterpart_count=[0, 0]))
+    assert failure.severity == ROW and failure.failed_ids == [("kremlin", "1", "a")]
+
+
+@pytest.mark.parametrize(
+    ("pages", "why"),
+    [
+        (
+            {"entries": [0], "entries_without_content": [0], "unknown_elements": ["item"]},
+            "no entries parsed from a non-empty page",
+        ),
+        (
+            {"entries": [20], "entries_without_content": [20], "unknown_elements": [""]},
+            "every entry of a page lacks its text",
+        ),
+    ],
+)
+def test_layout_changes_are_hard(pages, why):
+    (failure,) = _failures("raw_pages", pl.DataFrame({"fetch_id": ["f1"], **pages}))
+    assert failure.severity == HARD and why in failure.why
+
+
+def test_an_empty_feed_page_is_not_a_layout_change():
+    frame = pl.DataFrame(
+        {
+            "fetch_id": ["f1"],
+            "entries": [0],
+            "entries_without_content": [0],
+            "unknown_elements": [""],
+        }
+    )
+    assert run_suite(SUITES["raw_pages"], frame).success
+
+
+def test_counterparts_that_do_not_resolve_are_row_level():
+    frame = pl.DataFrame(
+        {
+            "source": ["kremlin"] * 2,
+            "item_id": ["1", "2"],
+            "entry_sha": ["a", "b"],
+            "counterpart_no": [1, 1],
+            "counterpart_name": ["A", "B"],
+            "country_code": ["xx", None],
+            "organisation": [None, None],
+            "resolved_as": ["xx", None],
+        }
+    )
+    failures = _failures("counterparts", frame)
+    assert {(f.why, tuple(f.failed_ids)) for f in failures} == {
+        (
+            "a call whose counterpart cannot be resolved to a country or organisation",
+            (("kremlin", "2", "b", 1),),
+        ),
+        ("a country code that is not ISO 3166-1 alpha-2", (("kremlin", "1", "a", 1),)),
+    }
