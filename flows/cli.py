@@ -8,7 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from flows import prefect_env
-from flows.settings import PROJECT_ROOT, from_environment
+from flows.settings import PROJECT_ROOT, Settings, from_environment
+
+EXIT_FAILED = 1
+EXIT_BUSY = 3  # another run holds the warehouse; nothing was changed
 
 
 def _date(value: str) -> date:
@@ -33,10 +36,11 @@ def _parser() -> argparse.ArgumentParser:
             help="DuckDB file (env READOUTS_WAREHOUSE; default DATA_DIR/warehouse/readouts.duckdb)",
         )
 
-    run = commands.add_parser("run", help="extract, normalise, load and build the marts")
+    run = commands.add_parser("run", help="extract, normalise, validate, load, build the marts")
     common(run)
     run.add_argument("--base-url", help="source site (env READOUTS_BASE_URL)")
     run.add_argument("--since", type=_date, help="backfill back to this date (YYYY-MM-DD)")
+    run.add_argument("--until", type=_date, help="with --since: backfill only up to this date")
     run.add_argument(
         "--pause",
         type=float,
@@ -58,13 +62,46 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="run the real flow on the bundled sample feed, served on 127.0.0.1"
     )
     demo.add_argument("--fresh", action="store_true", help="start from an empty demo warehouse")
+
+    serve = commands.add_parser(
+        "serve", help="run the flow on a cron schedule (needs `prefect server start`)"
+    )
+    serve.add_argument("--cron", default=None, help="cron expression (default '17 * * * *')")
+    serve.add_argument("--timezone", default=None, help="the cron's time zone (default UTC)")
     return parser
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.ops.lock import probe
+
+    holder = probe(settings.warehouse_path)
+    if holder is not None:  # answer at once, before Prefect starts
+        print(
+            f"readouts {args.command}: the warehouse {settings.warehouse_path} is being "
+            f"written by {holder}; nothing was changed. Try again when it has finished.",
+            file=sys.stderr,
+        )
+        return EXIT_BUSY
+    from flows.ops.runtime import with_task_runner
+    from flows.pipeline import build_flow, run_flow
+
+    if args.command == "run":
+        if settings.until is not None and settings.since is None:
+            print("readouts run: --until needs --since", file=sys.stderr)
+            return EXIT_FAILED
+        summary = with_task_runner(run_flow, settings)(settings)
+    else:
+        summary = build_flow(settings)
+    print("\n".join(summary.lines()))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     prefect_env.configure(PROJECT_ROOT / ".prefect")
-    options = {k: v for k, v in vars(args).items() if k not in ("command", "fresh")}
+    options = {
+        k: v for k, v in vars(args).items() if k not in ("command", "fresh", "cron", "timezone")
+    }
     try:
         if args.command == "demo":
             from flows.demo.run import run_demo
@@ -72,15 +109,17 @@ def main(argv: list[str] | None = None) -> int:
             summary, report = run_demo(fresh=args.fresh)
             print("\n".join(summary.lines() + report))
             return 0
-        settings = from_environment(**options)
-        from flows.pipeline import build_flow, run_flow
+        if args.command == "serve":
+            from flows.ops.schedule import DEFAULT_CRON, DEFAULT_TIMEZONE, serve
 
-        summary = run_flow(settings) if args.command == "run" else build_flow(settings)
-        print("\n".join(summary.lines()))
-        return 0
+            serve(args.cron or DEFAULT_CRON, args.timezone or DEFAULT_TIMEZONE)
+            return 0
+        return _run(args, from_environment(**options))
     except Exception as error:  # the message is the interface for an operator
+        from flows.ops.lock import WarehouseBusy
+
         print(f"readouts {args.command} failed: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+        return EXIT_BUSY if isinstance(error, WarehouseBusy) else EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -23,13 +23,20 @@ from flows.extract.http_client import PoliteClient
 from flows.extract.walker import ExtractResult, walk_feed
 from flows.landing.raw_zone import RawZone
 from flows.load.audit import record_run
-from flows.load.loader import LoadResult, load_staged, needs_reprocess, pending_fetches
+from flows.load.loader import (
+    LoadResult,
+    load_staged,
+    mirror_checkpoint,
+    needs_reprocess,
+    pending_fetches,
+)
 from flows.load.reconcile import reconcile
 from flows.load.warehouse import connect, ensure_schema, transaction
 from flows.models.runner import BuildResult, build_models
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
-from flows.settings import Settings
+from flows.ops.lock import hold_warehouse
+from flows.settings import Settings, from_environment
 from flows.sources import get_source
 from flows.summary import RunSummary
 from flows.validate.gx_runner import SuiteResult
@@ -72,6 +79,8 @@ def extract(settings: Settings, run_id: str) -> ExtractResult:
             base_url=settings.base_url,
             run_id=run_id,
             since=settings.since,
+            until=settings.until,
+            overlap_pages=settings.overlap_pages,
             max_pages=settings.max_pages,
             max_consecutive_403=settings.max_consecutive_403,
             refusal_pause_seconds=settings.refusal_pause_seconds,
@@ -161,13 +170,16 @@ def _finish(
 def _guarded(
     settings: Settings, summary: RunSummary, validations: _Validations, body: Callable[[], T]
 ) -> T:
-    try:
-        result = body()
-    except BaseException as error:
-        validations.absorb(error)
-        _finish(settings, summary, "failed", f"{type(error).__name__}: {error}", validations)
-        raise
-    return result
+    """Runs `body` as the warehouse's only writer, and records the run whatever happens. A
+    run that finds another writer raises WarehouseBusy and changes nothing."""
+    with hold_warehouse(settings.warehouse_path, run_id=summary.run_id, command=summary.command):
+        try:
+            result = body()
+        except BaseException as error:
+            validations.absorb(error)
+            _finish(settings, summary, "failed", f"{type(error).__name__}: {error}", validations)
+            raise
+        return result
 
 
 @flow(name="readouts-run", log_prints=False)
@@ -197,6 +209,7 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
             with transaction(con):
                 with _timed(summary, "load"):
                     loaded = load(con, settings, batch, reprocess, fingerprint)
+                    mirror_checkpoint(con, RawZone(settings.raw_dir, settings.source))
                 with _timed(summary, "build"):
                     built = build(con, settings)
                 with _timed(summary, "validate_marts"):
@@ -205,6 +218,8 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
             landed, loaded_entries, quarantined = reconcile(con, settings.source)
         shutil.rmtree(batch.directory, ignore_errors=True)
         summary.item_versions_loaded = loaded.item_versions
+        summary.new_items = loaded.new_items
+        summary.new_versions = loaded.new_versions
         summary.quarantined = loaded.quarantined
         summary.models_built = built.models_built
         summary.tests_passed = built.tests_passed
@@ -237,3 +252,10 @@ def build_flow(settings: Settings) -> RunSummary:
         return summary
 
     return _guarded(settings, summary, validations, body)
+
+
+@flow(name="readouts-scheduled", log_prints=False)
+def scheduled_flow() -> str:
+    """What a deployment runs (`readouts serve`, or a work pool): settings come from the
+    READOUTS_* environment of the process that runs it."""
+    return "\n".join(run_flow(from_environment(), command="scheduled").lines())

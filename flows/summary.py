@@ -16,6 +16,8 @@ class RunSummary:
     status: str = "running"
     pages_fetched: int = 0
     entries_new: int = 0
+    new_items: int = 0
+    new_versions: int = 0
     stopped_reason: str | None = None
     item_versions_loaded: int = 0
     quarantined: int = 0
@@ -44,7 +46,8 @@ class RunSummary:
         stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.stage_seconds.items())
         lines = [
             f"run {self.run_id} ({self.command}): {self.status}",
-            f"  pages fetched: {self.pages_fetched}; new entries: {self.entries_new}",
+            f"  pages fetched: {self.pages_fetched}; new entries: {self.entries_new}; "
+            f"new items: {self.new_items}; new versions of known items: {self.new_versions}",
         ]
         if self.stopped_reason:
             lines.append(f"  extraction stopped: {self.stopped_reason}")
@@ -70,6 +73,8 @@ class RunSummary:
             ("status", self.status),
             ("pages fetched", self.pages_fetched),
             ("new entries", self.entries_new),
+            ("new items", self.new_items),
+            ("new versions", self.new_versions),
             ("item versions loaded", self.item_versions_loaded),
             ("quarantined", self.quarantined),
             ("calls", self.calls),

@@ -3,6 +3,7 @@ pages twice, or again after a crash, leaves the same rows."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import duckdb
@@ -27,9 +28,21 @@ REFERENCE_KEY = "reference_fingerprint"
 class LoadResult:
     fetches: int
     item_versions: int
+    new_items: int
+    new_versions: int
     counterparts: int
     sentences: int
     quarantined: int
+
+
+def mirror_checkpoint(con: duckdb.DuckDBPyConnection, zone: RawZone) -> None:
+    """Copies the raw zone's backfill checkpoint into raw.load_state, where operators can
+    read it with SQL. The raw zone's copy is the one the walker trusts: it is written after
+    every page, so even a killed run resumes where it stopped."""
+    con.execute(
+        "INSERT OR REPLACE INTO raw.load_state VALUES (?, ?)",
+        [f"backfill_checkpoint:{zone.source}", json.dumps(zone.read_checkpoint())],
+    )
 
 
 def pending_fetches(
@@ -58,6 +71,34 @@ def needs_reprocess(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     return stored[0] != fingerprint
 
 
+def _novelty(con: duckdb.DuckDBPyConnection, files: list[str]) -> tuple[int, int]:
+    """Staged item versions not loaded yet: of items never seen, and of items already known
+    (a readout edited after publication)."""
+    if not files:
+        return 0, 0
+    return con.execute(
+        """
+        with staged as (
+            select distinct source, item_id, entry_sha from read_parquet($files)
+        ),
+        fresh as (
+            select s.* from staged s
+            anti join raw.item_versions v
+                on v.source = s.source and v.item_id = s.item_id and v.entry_sha = s.entry_sha
+        )
+        select
+            count(distinct item_id) filter (where not exists (
+                select 1 from raw.item_versions v where v.source = fresh.source
+                and v.item_id = fresh.item_id)),
+            count(*) filter (where exists (
+                select 1 from raw.item_versions v where v.source = fresh.source
+                and v.item_id = fresh.item_id))
+        from fresh
+        """,
+        {"files": files},
+    ).fetchone()
+
+
 def load_staged(
     con: duckdb.DuckDBPyConnection,
     batch: StagedBatch,
@@ -71,6 +112,7 @@ def load_staged(
     if reprocess:
         for table in TARGETS.values():
             con.execute(f"DELETE FROM raw.{table} WHERE source = ?", [source])
+    new_items, new_versions = _novelty(con, [str(path) for path in batch.files("items")])
     inserted = {}
     for staged, table in TARGETS.items():
         files = [str(path) for path in batch.files(staged)]
@@ -87,6 +129,8 @@ def load_staged(
     return LoadResult(
         fetches=inserted["fetches"],
         item_versions=inserted["items"],
+        new_items=new_items,
+        new_versions=new_versions,
         counterparts=inserted["counterparts"],
         sentences=inserted["sentences"],
         quarantined=inserted["quarantine"],

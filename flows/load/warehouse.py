@@ -113,6 +113,8 @@ CREATE TABLE IF NOT EXISTS audit.runs (
     status VARCHAR NOT NULL,
     pages_fetched INTEGER,
     entries_new INTEGER,
+    new_items INTEGER,
+    new_versions INTEGER,
     stopped_reason VARCHAR,
     item_versions_loaded INTEGER,
     quarantined INTEGER,

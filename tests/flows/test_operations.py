@@ -1,0 +1,149 @@
+"""Operations: the schedule, two concurrent runs in two processes, an interrupted backfill
+that resumes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pytest
+
+from flows.demo.atom_pages import FeedItem, paginate
+from flows.demo.server import FeedServer, feed_paths
+from flows.settings import PROJECT_ROOT
+from flows.sources.kremlin.source import KremlinSource
+from tests.flows.helpers import flow_settings, query
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+FEED = KremlinSource.feed_path
+
+
+def _items(count: int) -> list[FeedItem]:
+    items = []
+    for offset in range(count):
+        day = date.fromordinal(date(2022, 12, 31).toordinal() - offset)
+        stamp = f"{day.isoformat()}T12:00:00+04:00"
+        items.append(
+            FeedItem(
+                str(5000 - offset),
+                f"Meeting number {offset}",
+                stamp,
+                stamp,
+                "The President held a meeting.",
+                ["The budget was discussed."],
+            )
+        )
+    return items
+
+
+def test_the_deployment_runs_hourly_off_the_hour_in_an_explicit_time_zone():
+    from flows.ops.schedule import build_deployment
+
+    deployment = build_deployment()
+    (schedule,) = deployment.schedules
+    assert schedule.schedule.cron == "17 * * * *"
+    assert schedule.schedule.timezone == "UTC"
+    assert deployment.entrypoint == "flows/pipeline.py:scheduled_flow"
+    custom = build_deployment("5 3 * * *", "Europe/Moscow").schedules[0].schedule
+    assert (custom.cron, custom.timezone) == ("5 3 * * *", "Europe/Moscow")
+
+
+def test_serve_keeps_the_schedule_on_shutdown_and_needs_a_real_server(monkeypatch):
+    import prefect
+
+    from flows.ops import schedule
+
+    calls = []
+    monkeypatch.setattr(prefect, "serve", lambda *d, **kw: calls.append((d, kw)))
+    monkeypatch.setattr(schedule, "api_url", lambda: "http://127.0.0.1:4200/api")
+    schedule.serve()
+    ((deployments, options),) = calls
+    assert options == {"pause_on_shutdown": False}
+    assert deployments[0].name == "readouts-hourly"
+    monkeypatch.setattr(schedule, "api_url", lambda: None)
+    with pytest.raises(RuntimeError, match="prefect server start"):
+        schedule.serve()
+
+
+def test_two_concurrent_runs_in_two_processes(tmp_path):
+    from prefect.settings import PREFECT_API_URL
+
+    pages = feed_paths(paginate(_items(100)), FEED)
+
+    def slow(path: str):
+        time.sleep(0.5)  # keeps the first run busy while the second one starts
+        return None
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "READOUTS_PAUSE_SECONDS": "0"}
+    with FeedServer(pages, slow) as server:
+        command = [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "run",
+            "--base-url",
+            server.base_url,
+            "--data-dir",
+            str(tmp_path),
+        ]
+        first = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        lock = tmp_path / "warehouse" / "readouts.duckdb.lock"
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and "run_id" in lock.read_text()):
+            assert time.monotonic() < deadline and first.poll() is None, first.stderr.read()
+            time.sleep(0.1)
+        started = time.monotonic()
+        second = subprocess.run(
+            command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+        second_seconds = time.monotonic() - started
+        out, err = first.communicate(timeout=120)
+    assert second.returncode == 3, second.stderr
+    assert "is being written by run" in second.stderr and "nothing was changed" in second.stderr
+    assert second_seconds < 15  # at once: it does not wait for, or start, Prefect
+    assert first.returncode == 0, err
+    assert "new entries: 100" in out
+    runs = query(
+        tmp_path / "warehouse" / "readouts.duckdb", "select count(*), min(status) from audit.runs"
+    )
+    assert runs == [(1, "success")]
+
+
+def test_an_interrupted_backfill_resumes_where_it_stopped(tmp_path):
+    from flows.pipeline import run_flow
+
+    pages = feed_paths(paginate(_items(100)), FEED)
+    refuse = {"on": True}
+
+    def forbid_page_3(path: str):
+        return (403, {}, b"forbidden") if refuse["on"] and path.endswith("/page/3") else None
+
+    with FeedServer(pages, forbid_page_3) as server:
+        settings = flow_settings(server.base_url, tmp_path, since=date(2020, 1, 1))
+        interrupted = run_flow(settings)
+        refuse["on"] = False
+        resumed = run_flow(settings)
+    assert interrupted.status == "partial" and "403" in interrupted.stopped_reason
+    assert interrupted.entries_new == 40
+    assert resumed.status == "success"
+    assert resumed.entries_new == 60
+    # page 1 held nothing new; the walk jumped to the checkpoint instead of re-reading page 2
+    assert resumed.pages_fetched == 4
+    assert query(settings.warehouse_path, "select count(*) from staging.stg_item_versions") == [
+        (100,)
+    ]
+    (checkpoint,) = query(
+        settings.warehouse_path,
+        "select value from raw.load_state where key = 'backfill_checkpoint:kremlin'",
+    )[0]
+    assert '"completed": [["2020-01-01", null]]' in checkpoint
