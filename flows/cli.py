@@ -63,6 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--fresh", action="store_true", help="start from an empty demo warehouse")
 
+    query = commands.add_parser("query", help="run SQL on a read-only connection")
+    common(query)
+    query.add_argument("sql", help='the SQL to run, e.g. "select * from marts.calls"')
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    export = commands.add_parser(
+        "export", help="write the marts as Parquet and CSV, and the report"
+    )
+    common(export)
+
     serve = commands.add_parser(
         "serve", help="run the flow on a cron schedule (needs `prefect server start`)"
     )
@@ -96,11 +106,43 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _query(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.query import QueryError, format_rows, run_query
+
+    try:
+        columns, rows = run_query(settings.warehouse_path, args.sql)
+    except QueryError as error:
+        print(f"readouts query: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(format_rows(columns, rows, args.format))
+    return 0
+
+
+def _export(settings: Settings) -> int:
+    from flows.load.warehouse import connect
+    from flows.ops.lock import hold_warehouse
+    from flows.pipeline import new_run_id
+    from flows.publish.exports import export_marts
+    from flows.publish.report import write_report
+
+    run_id = new_run_id()
+    with (
+        hold_warehouse(settings.warehouse_path, run_id=run_id, command="export"),
+        connect(settings.warehouse_path, read_only=True) as con,
+    ):
+        manifest = export_marts(con, settings.exports_dir, run_id)
+        report = write_report(con, settings.report_path, run_id)
+    print(f"exports: {manifest}\nreport: {report}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     prefect_env.configure(PROJECT_ROOT / ".prefect")
     options = {
-        k: v for k, v in vars(args).items() if k not in ("command", "fresh", "cron", "timezone")
+        k: v
+        for k, v in vars(args).items()
+        if k not in ("command", "fresh", "cron", "timezone", "sql", "format")
     }
     try:
         if args.command == "demo":
@@ -114,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
 
             serve(args.cron or DEFAULT_CRON, args.timezone or DEFAULT_TIMEZONE)
             return 0
+        if args.command == "query":
+            return _query(args, from_environment(**options))
+        if args.command == "export":
+            return _export(from_environment(**options))
         return _run(args, from_environment(**options))
     except Exception as error:  # the message is the interface for an operator
         from flows.ops.lock import WarehouseBusy

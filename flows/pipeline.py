@@ -36,6 +36,8 @@ from flows.models.runner import BuildResult, build_models
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
 from flows.ops.lock import hold_warehouse
+from flows.publish.exports import export_marts
+from flows.publish.report import write_report as write_run_report
 from flows.settings import Settings, from_environment
 from flows.sources import get_source
 from flows.summary import RunSummary
@@ -120,6 +122,13 @@ def validate(settings: Settings, batch: StagedBatch) -> ValidationOutcome:
 @task(name="validate-marts", cache_policy=NO_CACHE)
 def validate_built(con) -> list[SuiteResult]:
     return validate_marts(con)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(con, settings: Settings, run_id: str) -> None:
+    """Exports for BI and the HTML report, from the committed warehouse."""
+    export_marts(con, settings.exports_dir, run_id)
+    write_run_report(con, settings.report_path, run_id)
 
 
 @dataclass
@@ -216,6 +225,8 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
                     validations.marts.extend(validate_built(con))
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
             landed, loaded_entries, quarantined = reconcile(con, settings.source)
+            with _timed(summary, "publish"):
+                publish(con, settings, run_id)
         shutil.rmtree(batch.directory, ignore_errors=True)
         summary.item_versions_loaded = loaded.item_versions
         summary.new_items = loaded.new_items
@@ -246,6 +257,7 @@ def build_flow(settings: Settings) -> RunSummary:
                 built = build(con, settings)
                 validations.marts.extend(validate_built(con))
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
+            publish(con, settings, summary.run_id)
         summary.models_built = built.models_built
         summary.tests_passed = built.tests_passed
         _finish(settings, summary, "success", None, validations)

@@ -46,6 +46,14 @@ class Settings:
     def warehouse_path(self) -> Path:
         return self.warehouse or self.data_dir / "warehouse" / "readouts.duckdb"
 
+    @property
+    def exports_dir(self) -> Path:
+        return self.warehouse_path.parent / "exports"
+
+    @property
+    def report_path(self) -> Path:
+        return self.warehouse_path.parent / "report.html"
+
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
 

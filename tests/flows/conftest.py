@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows.demo.atom_pages import paginate
+from flows.demo.sample import sample_pages
 from flows.demo.server import FeedServer, feed_paths
 from flows.sources.kremlin.source import KremlinSource
 from tests.corpus_feed import corpus_items
@@ -34,3 +35,14 @@ def corpus_run(tmp_path_factory, corpus_dir, prefect_harness):
         "reprocessed": reprocessed,
         "fingerprints": (after_first, after_second, after_reprocess),
     }
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, prefect_harness):
+    from flows.pipeline import run_flow
+
+    data_dir = tmp_path_factory.mktemp("demo")
+    with FeedServer(feed_paths(sample_pages(), KremlinSource.feed_path)) as server:
+        settings = flow_settings(server.base_url, data_dir)
+        summary = run_flow(settings, command="demo")
+    return settings, summary

@@ -5,22 +5,9 @@ from __future__ import annotations
 import pytest
 
 from flows.demo.sample import sample_pages
-from flows.demo.server import FeedServer, feed_paths
-from flows.sources.kremlin.source import KremlinSource
-from tests.flows.helpers import flow_settings, query
+from tests.flows.helpers import query
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    from flows.pipeline import run_flow
-
-    data_dir = tmp_path_factory.mktemp("demo")
-    with FeedServer(feed_paths(sample_pages(), KremlinSource.feed_path)) as server:
-        settings = flow_settings(server.base_url, data_dir)
-        summary = run_flow(settings, command="demo")
-    return settings, summary
 
 
 def test_sample_feed_is_labelled_and_sized():
