@@ -97,7 +97,11 @@ def normalize(settings: Settings, run_id: str, reprocess: bool) -> StagedBatch:
     zone = RawZone(settings.raw_dir, source.name)
     with connect(settings.warehouse_path) as con:
         rows = pending_fetches(con, zone, reprocess=reprocess)
-    return stage_pages(rows, zone, source, settings.data_dir / "work" / run_id)
+    work = settings.data_dir / "work"
+    # Staged batches of crashed runs: their pages are still pending, so nothing is lost.
+    for stale in work.glob("*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return stage_pages(rows, zone, source, work / run_id)
 
 
 @task(name="load", cache_policy=NO_CACHE)

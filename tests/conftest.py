@@ -32,3 +32,21 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+_TALLY: list = []
+
+
+@pytest.fixture(scope="session")
+def tally() -> list:
+    """Outcomes of the reliability cases, printed at the end of the session."""
+    return _TALLY
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _TALLY:
+        from tests.reliability.tally import render_tally
+
+        terminalreporter.write_line("")
+        for line in render_tally(_TALLY).splitlines():
+            terminalreporter.write_line(line)

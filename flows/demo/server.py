@@ -1,14 +1,26 @@
 """A feed server on 127.0.0.1 for the demo and the tests: serves prepared pages by path,
-with 404 for anything else. It never listens on another address."""
+with 404 for anything else, and can inject faults. It never listens on another address."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-Responder = Callable[[str], tuple[int, dict[str, str], bytes] | None]
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    delay_seconds: float = 0.0  # wait before answering (a slow or hung server)
+    cut_after: int | None = None  # close the connection after this many body bytes
+
+
+Responder = Callable[[str], "Reply | tuple[int, dict[str, str], bytes] | None"]
 
 
 class FeedServer:
@@ -24,18 +36,24 @@ class FeedServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append((self.path, self.headers.get("User-Agent", "")))
-                answer = server.responder(self.path) if server.responder else None
-                if answer is None:
-                    body = server.pages.get(self.path)
-                    answer = (200, {}, body) if body is not None else (404, {}, b"not found")
-                status, headers, body = answer
-                self.send_response(status)
-                self.send_header("Content-Type", "application/atom+xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
+                reply = server.answer(self.path)
+                if reply.delay_seconds:
+                    time.sleep(reply.delay_seconds)
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/atom+xml; charset=utf-8")
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    if reply.cut_after is None:
+                        self.wfile.write(reply.body)
+                    else:
+                        self.wfile.write(reply.body[: reply.cut_after])
+                        self.wfile.flush()
+                        self.close_connection = True
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test); nothing to do
 
             def log_message(self, format: str, *args: object) -> None:
                 return
@@ -43,6 +61,16 @@ class FeedServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def answer(self, path: str) -> Reply:
+        answer = self.responder(path) if self.responder else None
+        if isinstance(answer, tuple):
+            status, headers, body = answer
+            return Reply(status, body, headers)
+        if answer is not None:
+            return answer
+        body = self.pages.get(path)
+        return Reply(200, body) if body is not None else Reply(404, b"not found")
 
     @property
     def base_url(self) -> str:

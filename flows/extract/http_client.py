@@ -15,6 +15,10 @@ from urllib3.util.retry import Retry
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
+class _TooLarge(Exception):
+    pass
+
+
 @dataclass(frozen=True)
 class FetchResult:
     url: str
@@ -66,8 +70,12 @@ class PoliteClient:
         retries: int,
         backoff_seconds: float,
         max_retry_after: float,
+        max_body_bytes: int = 64 << 20,
     ) -> None:
         self.timeout_seconds = timeout_seconds
+        self.retries = retries
+        self.backoff_seconds = backoff_seconds
+        self.max_body_bytes = max_body_bytes
         self.pause_seconds = pause_seconds
         self._last_request_at: float | None = None
         self.session = requests.Session()
@@ -84,14 +92,43 @@ class PoliteClient:
         self._last_request_at = time.monotonic()
 
     def get(self, url: str) -> FetchResult:
-        self._pace()
-        fetched_at = datetime.now(UTC)
-        try:
-            response = self.session.get(url, timeout=self.timeout_seconds, allow_redirects=False)
-            body = response.content
-        except requests.RequestException as error:
-            return FetchResult(url, fetched_at, None, b"", f"{type(error).__name__}: {error}")
-        return FetchResult(url, fetched_at, response.status_code, body)
+        """One page. urllib3 retries connection errors, timeouts and 5xx/429 before the body
+        arrives; a body cut off mid-way (a reset, a short read) is retried here, because
+        urllib3's Retry does not cover errors raised while the body is being read."""
+        for attempt in range(self.retries + 1):
+            self._pace()
+            fetched_at = datetime.now(UTC)
+            try:
+                with self.session.get(
+                    url, timeout=self.timeout_seconds, allow_redirects=False, stream=True
+                ) as response:
+                    body = self._read_capped(response)
+                return FetchResult(url, fetched_at, response.status_code, body)
+            except (
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ) as error:
+                problem = f"{type(error).__name__}: {error}"
+                if attempt < self.retries:
+                    time.sleep(self.backoff_seconds * 2**attempt)
+                    continue
+            except _TooLarge as error:
+                return FetchResult(url, fetched_at, None, b"", str(error))
+            except requests.RequestException as error:
+                problem = f"{type(error).__name__}: {error}"
+            return FetchResult(url, fetched_at, None, b"", problem)
+        raise AssertionError("unreachable")
+
+    def _read_capped(self, response: requests.Response) -> bytes:
+        chunks, size = [], 0
+        for chunk in response.iter_content(chunk_size=1 << 16):
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise _TooLarge(
+                    f"the response is over {self.max_body_bytes // (1 << 20)} MB: refused"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def close(self) -> None:
         self.session.close()

@@ -18,6 +18,7 @@ from datetime import date
 from flows.extract.http_client import PoliteClient
 from flows.landing.raw_zone import RawZone
 from flows.normalize.atom import AtomPage, FeedPageError
+from flows.ops.failpoints import failpoint
 from flows.sources.base import Source
 
 log = logging.getLogger("readouts.extract")
@@ -102,6 +103,7 @@ class _Walk:
             ) from error
         keys = [(entry.entry_id or "", entry.entry_sha) for entry in page.entries]
         self.zone.store(fetch, run_id=self.run_id, page_no=page_no, entry_keys=keys)
+        failpoint("extract")
         fresh = {key for key in keys if key not in self.known}
         self.known.update(fresh)
         self.seen += len(keys)

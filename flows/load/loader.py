@@ -11,6 +11,7 @@ import duckdb
 from flows.landing.raw_zone import ManifestRow, RawZone
 from flows.load.warehouse import ensure_schema
 from flows.normalize.stage import StagedBatch
+from flows.ops.failpoints import failpoint
 
 # staged table → raw table
 TARGETS = {
@@ -122,6 +123,8 @@ def load_staged(
                 f"INSERT OR IGNORE INTO raw.{table} BY NAME SELECT * FROM read_parquet(?)",
                 [files],
             ).fetchone()[0]
+            if staged == "items":
+                failpoint("load")
     con.execute(
         "INSERT OR REPLACE INTO raw.load_state VALUES (?, ?)",
         [REFERENCE_KEY, reference_fingerprint],

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from flows.ops.failpoints import failpoint
 from flows.settings import REFERENCE_DIR, SQL_DIR
 
 MODEL_LAYERS = ("staging", "intermediate", "marts")
@@ -167,7 +168,9 @@ def build_models(
     """Run inside the caller's transaction: a failed model or test changes nothing."""
     reference_tables = load_reference_tables(con, reference_dir)
     models = build_order(con, discover_models(sql_dir))
-    for model in models:
+    for number, model in enumerate(models):
+        if number == len(models) // 2:
+            failpoint("build")
         try:
             con.execute(f"CREATE OR REPLACE TABLE {model.table} AS {model.sql}")
         except duckdb.Error as error:
