@@ -142,6 +142,31 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for layer in LAYERS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
     con.execute(RAW_TABLES)
+    _add_new_columns(con)
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse made by an older version gains the columns added since (as NULLs), so an
+    upgrade needs no manual migration."""
+    expected = duckdb.connect()
+    for layer in ("raw", "audit"):
+        expected.execute(f"CREATE SCHEMA {layer}")
+    expected.execute(RAW_TABLES)
+    wanted = expected.execute(
+        "select schema_name, table_name, column_name, data_type from duckdb_columns() "
+        "where schema_name in ('raw', 'audit')"
+    ).fetchall()
+    expected.close()
+    present = {
+        (schema, table, column)
+        for schema, table, column in con.execute(
+            "select schema_name, table_name, column_name from duckdb_columns() "
+            "where schema_name in ('raw', 'audit')"
+        ).fetchall()
+    }
+    for schema, table, column, data_type in wanted:
+        if (schema, table, column) not in present:
+            con.execute(f'ALTER TABLE {schema}.{table} ADD COLUMN "{column}" {data_type}')
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from flows.models.rule_macros import create_rule_macros
 from flows.ops.failpoints import failpoint
 from flows.settings import REFERENCE_DIR, SQL_DIR
 
@@ -167,6 +168,7 @@ def build_models(
 ) -> BuildResult:
     """Run inside the caller's transaction: a failed model or test changes nothing."""
     reference_tables = load_reference_tables(con, reference_dir)
+    create_rule_macros(con)
     models = build_order(con, discover_models(sql_dir))
     for number, model in enumerate(models):
         if number == len(models) // 2:

@@ -1,16 +1,25 @@
 -- Formulaic signals (satisfaction, gratitude, condolences, greetings, concern, divergence,
--- exchange of views, agreement to continue contacts), one row per cue found.
-with matches as (
+-- exchange of views, agreement to continue contacts), one row per cue found
+-- (reference/tone_signals.csv, compiled into reference.signal_hits).
+with hits as (
     select
-        s.source,
-        s.item_id,
-        s.version,
-        s.sentence_no,
-        s.char_start as sentence_start,
-        s.sentence_text,
-        g.signal,
-        unnest(regexp_extract_all(s.sentence_text, g.pattern, 0)) as matched_text
-    from intermediate.int_call_sentences as s, staging.stg_tone_signals as g
+        s.*,
+        unnest(reference.signal_hits(s.sentence_text)) as hit
+    from intermediate.int_call_sentences as s
+),
+
+matches as (
+    select
+        source,
+        item_id,
+        version,
+        sentence_no,
+        char_start as sentence_start,
+        sentence_text,
+        hit.signal,
+        unnest(hit.hits) as matched_text
+    from hits
+    where len(hit.hits) > 0
 )
 
 select
