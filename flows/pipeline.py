@@ -28,11 +28,18 @@ from flows.load.loader import (
     load_staged,
     mirror_checkpoint,
     needs_reprocess,
+    normalised_page_hashes,
     pending_fetches,
 )
 from flows.load.reconcile import reconcile
 from flows.load.warehouse import connect, ensure_schema, transaction
-from flows.models.runner import BuildResult, build_models
+from flows.models.runner import (
+    BuildResult,
+    build_models,
+    marts_are_current,
+    models_fingerprint,
+    record_models_fingerprint,
+)
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
 from flows.ops.lock import hold_warehouse
@@ -97,11 +104,12 @@ def normalize(settings: Settings, run_id: str, reprocess: bool) -> StagedBatch:
     zone = RawZone(settings.raw_dir, source.name)
     with connect(settings.warehouse_path) as con:
         rows = pending_fetches(con, zone, reprocess=reprocess)
+        done = set() if reprocess else normalised_page_hashes(con, source.name)
     work = settings.data_dir / "work"
     # Staged batches of crashed runs: their pages are still pending, so nothing is lost.
     for stale in work.glob("*"):
         shutil.rmtree(stale, ignore_errors=True)
-    return stage_pages(rows, zone, source, work / run_id)
+    return stage_pages(rows, zone, source, work / run_id, normalised_pages=done)
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -162,7 +170,7 @@ def _finish(
     validations: _Validations,
 ) -> None:
     summary.status = status
-    summary.message = message
+    summary.message = message or summary.message
     summary.ended_at = datetime.now(UTC)
     validations.count(summary)
     with connect(settings.warehouse_path) as con:
@@ -223,14 +231,27 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
                 with _timed(summary, "load"):
                     loaded = load(con, settings, batch, reprocess, fingerprint)
                     mirror_checkpoint(con, RawZone(settings.raw_dir, settings.source))
-                with _timed(summary, "build"):
-                    built = build(con, settings)
-                with _timed(summary, "validate_marts"):
-                    validations.marts.extend(validate_built(con))
+                models = models_fingerprint(reference_dir=settings.reference_dir)
+                unchanged = (
+                    loaded.item_versions == 0
+                    and loaded.quarantined == 0
+                    and not reprocess
+                    and marts_are_current(con, models)
+                )
+                if unchanged:
+                    built = BuildResult(0, 0, 0)
+                    summary.message = "nothing new: the marts are current and were not rebuilt"
+                else:
+                    with _timed(summary, "build"):
+                        built = build(con, settings)
+                    with _timed(summary, "validate_marts"):
+                        validations.marts.extend(validate_built(con))
+                    record_models_fingerprint(con, models)
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
             landed, loaded_entries, quarantined = reconcile(con, settings.source)
-            with _timed(summary, "publish"):
-                publish(con, settings, run_id)
+            if not unchanged:
+                with _timed(summary, "publish"):
+                    publish(con, settings, run_id)
         shutil.rmtree(batch.directory, ignore_errors=True)
         summary.item_versions_loaded = loaded.item_versions
         summary.new_items = loaded.new_items
@@ -260,6 +281,9 @@ def build_flow(settings: Settings) -> RunSummary:
             with transaction(con), _timed(summary, "build"):
                 built = build(con, settings)
                 validations.marts.extend(validate_built(con))
+                record_models_fingerprint(
+                    con, models_fingerprint(reference_dir=settings.reference_dir)
+                )
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
             publish(con, settings, summary.run_id)
         summary.models_built = built.models_built

@@ -61,6 +61,17 @@ def pending_fetches(
     return sorted(rows, key=lambda row: (row.fetched_at, row.fetch_id))
 
 
+def normalised_page_hashes(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
+    return {
+        sha
+        for (sha,) in con.execute(
+            "SELECT DISTINCT sha256 FROM raw.fetches WHERE source = ? AND status = 200 "
+            "AND sha256 IS NOT NULL",
+            [source],
+        ).fetchall()
+    }
+
+
 def needs_reprocess(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     """Reference data changed since the last load: every landed page is normalised again."""
     ensure_schema(con)

@@ -3,6 +3,7 @@ schema), in the order their references require, then runs the SQL data tests."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
@@ -43,6 +44,32 @@ class BuildResult:
     models_built: int
     tests_passed: int
     reference_tables: int
+
+
+BUILD_KEY = "models_fingerprint"
+
+
+def models_fingerprint(sql_dir: Path = SQL_DIR, reference_dir: Path = REFERENCE_DIR) -> str:
+    """Changes whenever a model, a data test, the data dictionary or a rule changes."""
+    digest = hashlib.sha256()
+    files = sorted(sql_dir.rglob("*.sql")) + sorted(sql_dir.rglob("*.yml"))
+    files += sorted(reference_dir.glob("*.csv"))
+    for path in files:
+        digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def marts_are_current(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
+    """The marts were built from the same models and rules (only new data needs a build)."""
+    built = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = 'calls'"
+    ).fetchone()[0]
+    stored = con.execute("select value from raw.load_state where key = ?", [BUILD_KEY]).fetchone()
+    return bool(built) and stored is not None and stored[0] == fingerprint
+
+
+def record_models_fingerprint(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
+    con.execute("INSERT OR REPLACE INTO raw.load_state VALUES (?, ?)", [BUILD_KEY, fingerprint])
 
 
 def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:

@@ -222,7 +222,7 @@ def _collect(
                 "organisation": counterpart.organisation,
             }
         )
-    for number, sentence in enumerate(split_sentences(text), start=1):
+    for number, sentence in enumerate(record.sentences or split_sentences(text), start=1):
         sentences.append(
             {
                 **key,

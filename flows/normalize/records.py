@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flows.normalize.reference import Place
+from flows.normalize.sentences import Sentence
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class ItemRecord:
     initiated_by: str | None = None
     initiative_evidence: str | None = None
     counterparts: list[Counterpart] = field(default_factory=list)
+    # the sentences of `text`, split once by the source that needed them anyway
+    sentences: list[Sentence] = field(default_factory=list)
 
     @property
     def text(self) -> str:

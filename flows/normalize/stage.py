@@ -31,6 +31,7 @@ class StagedBatch:
     pages: int
     item_versions: int
     quarantined: int
+    pages_normalised: int = 0
 
     def files(self, table: str) -> list[Path]:
         return sorted((self.directory / table).glob("*.parquet"))
@@ -110,8 +111,13 @@ def stage_pages(
     directory: Path,
     *,
     chunk_pages: int = 250,
+    normalised_pages: set[str] | None = None,
 ) -> StagedBatch:
-    """Normalise the landed pages of `rows` (oldest fetch first) into `directory`."""
+    """Normalise the landed pages of `rows` (oldest fetch first) into `directory`. A page
+    whose bytes were normalised before (`normalised_pages`, by sha256: an incremental run
+    re-reading an unchanged page) is recorded as a fetch but not normalised again."""
+    done = set(normalised_pages or ())
+    pages_normalised = 0
     if directory.exists():
         shutil.rmtree(directory)
     for table in STAGED_TABLES:
@@ -122,7 +128,12 @@ def stage_pages(
         name = f"{number:05d}.parquet"
         fetches_frame(chunk).write_parquet(directory / "fetches" / name)
         fetch_entries_frame(chunk).write_parquet(directory / "fetch_entries" / name)
-        landed = [row for row in chunk if row.path and row.status == 200]
+        landed = []
+        for row in chunk:
+            if row.path and row.status == 200 and row.sha256 not in done:
+                landed.append(row)
+                done.add(row.sha256)
+        pages_normalised += len(landed)
         batch = normalize_pages(((row, zone.read_page(row)) for row in landed), source, seen)
         for table, frame in (
             ("items", batch.items),
@@ -134,4 +145,6 @@ def stage_pages(
             frame.write_parquet(directory / table / name)
         counts["items"] += batch.items.height
         counts["quarantine"] += batch.quarantine.height
-    return StagedBatch(directory, len(rows), counts["items"], counts["quarantine"])
+    return StagedBatch(
+        directory, len(rows), counts["items"], counts["quarantine"], pages_normalised
+    )

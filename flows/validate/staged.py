@@ -54,6 +54,7 @@ def _frames(batch: StagedBatch, source: Source) -> dict[str, pl.DataFrame]:
         "fetches": batch.frame("fetches"),
         "pages": batch.frame("pages"),
         "items": items,
+        "calls": items.filter(pl.col("is_call")),
         "counterparts": counterparts,
         "sentences": batch.frame("sentences"),
     }
@@ -105,6 +106,8 @@ def _move_to_quarantine(batch: StagedBatch, condemned: dict[tuple, list[Failure]
 
 
 def validate_staged(batch: StagedBatch, source: Source) -> ValidationOutcome:
+    if batch.pages_normalised == 0:
+        return ValidationOutcome([], {})  # nothing new to validate (and GE is not imported)
     frames = _frames(batch, source)
     results = [run_suite(suite, frames[suite.table]) for suite in staged_suites()]
     if any(f.severity == HARD for r in results for f in r.failures):

@@ -111,6 +111,7 @@ def test_every_suite_is_recorded_for_a_successful_run(baseline):
         ("marts", "call_tone", True, True),
         ("marts", "call_topics", True, True),
         ("marts", "tone_evidence", True, True),
+        ("staged", "calls", True, True),
         ("staged", "counterparts", True, True),
         ("staged", "items", True, True),
         ("staged", "raw_manifest", True, True),

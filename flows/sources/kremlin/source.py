@@ -72,7 +72,8 @@ class KremlinSource:
         if not texts.body and not texts.lead:
             return reject("<content> and <summary> hold no text")
         text = "\n\n".join(part for part in (texts.lead, texts.body) if part)
-        sentences = [sentence.text for sentence in split_sentences(text)]
+        split = split_sentences(text)
+        sentences = [sentence.text for sentence in split]
         first = sentences[0] if sentences else ""
         kind = self.rules.classify(entry.title, first)
         record = ItemRecord(
@@ -89,6 +90,7 @@ class KremlinSource:
             body=texts.body,
             kind=kind,
             language=language,
+            sentences=split,
         )
         if kind not in CALL_KINDS:
             return record

@@ -1,0 +1,64 @@
+"""One size's transform, in its own process so that its peak memory is its own:
+normalise, validate, load and build from a landed raw zone. Prints JSON."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from flows.landing.raw_zone import RawZone
+from flows.load.loader import load_staged
+from flows.load.warehouse import connect, ensure_schema, transaction
+from flows.models.runner import build_models, models_fingerprint, record_models_fingerprint
+from flows.normalize.stage import stage_pages
+from flows.sources.kremlin.source import KremlinSource
+from flows.validate.marts import validate_marts
+from flows.validate.staged import validate_staged
+
+
+def main(data_dir: Path) -> dict:
+    zone = RawZone(data_dir / "raw", "kremlin")
+    source = KremlinSource()
+    seconds = {}
+    started = time.perf_counter()
+    batch = stage_pages(
+        sorted(zone.manifest(), key=lambda r: r.fetched_at),
+        zone,
+        source,
+        data_dir / "work" / "bench",
+    )
+    seconds["normalize"] = time.perf_counter() - started
+    started = time.perf_counter()
+    validate_staged(batch, source)
+    seconds["validate"] = time.perf_counter() - started
+    with connect(data_dir / "warehouse" / "readouts.duckdb") as con:
+        ensure_schema(con)
+        with transaction(con):
+            started = time.perf_counter()
+            loaded = load_staged(
+                con,
+                batch,
+                source="kremlin",
+                reprocess=False,
+                reference_fingerprint=source.reference.fingerprint,
+            )
+            seconds["load"] = time.perf_counter() - started
+            started = time.perf_counter()
+            build_models(con)
+            validate_marts(con)
+            record_models_fingerprint(con, models_fingerprint())  # as a flow run does
+            seconds["build"] = time.perf_counter() - started
+        calls = con.execute("select count(*) from marts.calls").fetchone()[0]
+    return {
+        "seconds": seconds,
+        "items": loaded.item_versions,
+        "calls": calls,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]))))
