@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 LAYERS = ("raw", "reference", "staging", "intermediate", "marts", "audit")
 
@@ -133,9 +136,13 @@ CREATE TABLE IF NOT EXISTS audit.runs (
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """DuckDB's own default takes 80% of the machine's memory; READOUTS_DUCKDB_MEMORY_LIMIT
+    (default 1GB) keeps a large backfill's load and build within bounds: beyond it DuckDB
+    writes to disk instead."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    limit = os.environ.get("READOUTS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+    return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": limit})
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -77,14 +77,6 @@ class NormalizedBatch:
     sentences: pl.DataFrame
     quarantine: pl.DataFrame
     pages: pl.DataFrame
-    fetch_ids: list[str]
-
-    @property
-    def entries_seen(self) -> int:
-        return (
-            self.items.height
-            + self.quarantine.filter(pl.col("entry_position").is_not_null()).height
-        )
 
 
 def _with_instants(items: pl.DataFrame, clock_time_zone: str) -> pl.DataFrame:
@@ -121,9 +113,7 @@ def normalize_pages(
     quarantine: list[dict] = []
     pages_seen: list[dict] = []
     seen = set() if seen is None else seen
-    fetch_ids: list[str] = []
     for row, body in pages:
-        fetch_ids.append(row.fetch_id)
         try:
             page = source.parse_page(body)
         except FeedPageError as error:
@@ -160,7 +150,6 @@ def normalize_pages(
         sentences=pl.DataFrame(sentences, schema=SENTENCE_SCHEMA),
         quarantine=pl.DataFrame(quarantine, schema=QUARANTINE_SCHEMA),
         pages=pl.DataFrame(pages_seen, schema=PAGE_SCHEMA),
-        fetch_ids=fetch_ids,
     )
 
 

@@ -127,7 +127,15 @@ def staged_suites() -> tuple[Suite, ...]:
             ITEM_KEY,
             (
                 *_exist(
-                    ("source", "item_id", "entry_sha", "title", "published_at", "text", "kind"),
+                    (
+                        "source",
+                        "item_id",
+                        "entry_sha",
+                        "title",
+                        "published_at",
+                        "text_length",
+                        "kind",
+                    ),
                     "items",
                 ),
                 Check(
@@ -166,8 +174,8 @@ def staged_suites() -> tuple[Suite, ...]:
                 ),
                 Check("ExpectColumnValuesToNotBeNull", {"column": "title"}, ROW, "missing title"),
                 Check(
-                    "ExpectColumnValueLengthsToBeBetween",
-                    {"column": "text", "min_value": 1},
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": "text_length", "min_value": 1},
                     ROW,
                     "missing body",
                 ),
@@ -235,15 +243,15 @@ def staged_suites() -> tuple[Suite, ...]:
         Suite(
             "sentences",
             "sentences",
-            (*ITEM_KEY, "sentence_no"),
+            ("item_id", "sentence_no"),
             (
                 *_exist(
-                    ("item_id", "sentence_no", "char_start", "char_end", "sentence_text"),
+                    ("sentence_key", "sentence_no", "char_start", "char_end", "sentence_length"),
                     "sentences",
                 ),
                 Check(
-                    "ExpectCompoundColumnsToBeUnique",
-                    {"column_list": [*ITEM_KEY, "sentence_no"]},
+                    "ExpectColumnValuesToBeUnique",
+                    {"column": "sentence_key"},
                     HARD,
                     "duplicate sentences would duplicate evidence",
                 ),
@@ -254,8 +262,8 @@ def staged_suites() -> tuple[Suite, ...]:
                     "an empty or inverted span cannot point at evidence",
                 ),
                 Check(
-                    "ExpectColumnValueLengthsToBeBetween",
-                    {"column": "sentence_text", "min_value": 1},
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": "sentence_length", "min_value": 1},
                     HARD,
                     "an empty sentence cannot be evidence",
                 ),

@@ -21,7 +21,7 @@ def _items(**changes) -> pl.DataFrame:
         "entry_sha": ["a", "b"],
         "title": ["Telephone conversation with X", "Meeting on the budget"],
         "published_at": [datetime(2021, 1, 1, tzinfo=UTC), datetime(2022, 1, 1, tzinfo=UTC)],
-        "text": ["Lead.", "Body."],
+        "text_length": [5, 5],
         "kind": ["telephone call", "other"],
         "initiated_by": [None, None],
         "counterpart_count": [1, 0],
