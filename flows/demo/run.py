@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from flows.demo.sample import sample_pages
 from flows.demo.server import FeedServer, feed_paths
@@ -40,7 +41,7 @@ REPORT_QUERIES = {
 }
 
 
-def demo_settings(base_url: str, data_dir=DEMO_DATA_DIR) -> Settings:
+def demo_settings(base_url: str, data_dir: Path = DEMO_DATA_DIR) -> Settings:
     return Settings(base_url=base_url, data_dir=data_dir, pause_seconds=0.05, backoff_seconds=0.1)
 
 

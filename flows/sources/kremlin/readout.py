@@ -124,6 +124,10 @@ class KremlinReadoutRules:
         return OTHER
 
     def counterparts(self, title: str, call_sentences: list[str], text: str) -> list[Counterpart]:
+        """The title names the counterparts most cleanly ("Telephone conversation with X and
+        Y"); when it names none ("several telephone conversations with heads of CSTO member
+        states"), the sentences that report the call do. A name without office or country is
+        completed from another mention in the text, then from reference/people.csv."""
         all_mentions = [m for m in self.finder.find(text) if not m.is_putin]
         title_match = _TITLE_COUNTERPARTS.match(title)
         chosen: list[Mention] = []
