@@ -33,6 +33,7 @@ from flows.extract.walker import walk_feed
 from flows.landing.raw_zone import RawZone
 from flows.settings import PROJECT_ROOT, USER_AGENT
 from flows.sources.kremlin.source import KremlinSource
+from tests.cli_commands import readouts_run
 
 WORK = PROJECT_ROOT / "benchmarks" / "work"
 BASELINE_LIMIT = 1_000  # above this the baseline is projected linearly (it is superlinear)
@@ -100,18 +101,7 @@ def _timed_process(command: list[str]) -> float:
 
 def _incremental(pages: dict[int, bytes], data_dir: Path) -> tuple[float, float]:
     with FeedServer(feed_paths(pages, KremlinSource.feed_path)) as server:
-        incremental = _timed_process(
-            [
-                sys.executable,
-                "-m",
-                "flows.cli",
-                "run",
-                "--base-url",
-                server.base_url,
-                "--data-dir",
-                str(data_dir),
-            ]
-        )
+        incremental = _timed_process(readouts_run(server.base_url, data_dir))
     empty_flow = (
         "from flows import prefect_env; prefect_env.configure()\n"
         "from prefect import flow\n@flow\ndef empty(): pass\nempty()"

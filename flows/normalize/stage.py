@@ -28,10 +28,7 @@ STAGED_TABLES = (
 @dataclass(frozen=True)
 class StagedBatch:
     directory: Path
-    pages: int
-    item_versions: int
-    quarantined: int
-    pages_normalised: int = 0
+    pages_normalised: int  # pages whose content was new to the normaliser
 
     def files(self, table: str) -> list[Path]:
         return sorted((self.directory / table).glob("*.parquet"))
@@ -123,7 +120,6 @@ def stage_pages(
     for table in STAGED_TABLES:
         (directory / table).mkdir(parents=True)
     seen: set[tuple[str, str]] = set()
-    counts = {"items": 0, "quarantine": 0}
     for number, chunk in enumerate(_chunks(rows, chunk_pages)):
         name = f"{number:05d}.parquet"
         fetches_frame(chunk).write_parquet(directory / "fetches" / name)
@@ -143,8 +139,4 @@ def stage_pages(
             ("pages", batch.pages),
         ):
             frame.write_parquet(directory / table / name)
-        counts["items"] += batch.items.height
-        counts["quarantine"] += batch.quarantine.height
-    return StagedBatch(
-        directory, len(rows), counts["items"], counts["quarantine"], pages_normalised
-    )
+    return StagedBatch(directory, pages_normalised)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from datetime import date
 
@@ -15,6 +14,7 @@ from flows.demo.atom_pages import FeedItem, paginate
 from flows.demo.server import FeedServer, feed_paths
 from flows.settings import PROJECT_ROOT
 from flows.sources.kremlin.source import KremlinSource
+from tests.cli_commands import readouts_run
 from tests.flows.helpers import flow_settings, query
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -79,16 +79,7 @@ def test_two_concurrent_runs_in_two_processes(tmp_path):
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "READOUTS_PAUSE_SECONDS": "0"}
     with FeedServer(pages, slow) as server:
-        command = [
-            sys.executable,
-            "-m",
-            "flows.cli",
-            "run",
-            "--base-url",
-            server.base_url,
-            "--data-dir",
-            str(tmp_path),
-        ]
+        command = readouts_run(server.base_url, tmp_path)
         first = subprocess.Popen(
             command,
             cwd=PROJECT_ROOT,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -15,6 +14,7 @@ from flows.demo.atom_pages import paginate
 from flows.demo.server import FeedServer, feed_paths
 from flows.ops.failpoints import POINTS
 from flows.settings import PROJECT_ROOT, Settings
+from tests.cli_commands import readouts_run
 from tests.reliability.cases import FEED, Outcome, standard_items
 
 # Columns that differ between two runs by nature (ids and times of fetches and runs).
@@ -73,16 +73,7 @@ def run_crash_case(
     problems = []
     with FeedServer(_pages()) as server:
         killed = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "flows.cli",
-                "run",
-                "--base-url",
-                server.base_url,
-                "--data-dir",
-                str(data_dir),
-            ],
+            readouts_run(server.base_url, data_dir),
             cwd=PROJECT_ROOT,
             env=env,
             capture_output=True,
