@@ -41,8 +41,6 @@ def main(data_dir: Path) -> dict:
             loaded = load_staged(
                 con,
                 batch,
-                source="kremlin",
-                reprocess=False,
                 reference_fingerprint=source.reference.fingerprint,
             )
             seconds["load"] = time.perf_counter() - started

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flows import prefect_env
+from flows.ops.outcomes import (
+    EXIT_BUSY,
+    EXIT_OK,
+    EXIT_PREFECT,
+    ExpectedFailure,
+    WarehouseBusy,
+)
 from flows.settings import PROJECT_ROOT, Settings, from_environment
 
-EXIT_FAILED = 1
-EXIT_BUSY = 3  # another run holds the warehouse; nothing was changed
+EXIT_QUERY = 1  # the query failed or was refused; the message says why
+EXIT_DATA_MISSING = 1
 
 
 def _date(value: str) -> date:
@@ -19,6 +27,15 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from error
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an http(s) URL with a host, e.g. http://en.kremlin.ru"
+        )
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="extract, normalise, validate, load, build the marts")
     common(run)
-    run.add_argument("--base-url", help="source site (env READOUTS_BASE_URL)")
+    run.add_argument("--base-url", type=_base_url, help="source site (env READOUTS_BASE_URL)")
     run.add_argument("--since", type=_date, help="backfill back to this date (YYYY-MM-DD)")
     run.add_argument("--until", type=_date, help="with --since: backfill only up to this date")
     run.add_argument(
@@ -54,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="normalise every landed page again (after editing reference/*.csv)",
     )
+    run.add_argument(
+        "--retry-set-aside",
+        action="store_true",
+        default=None,
+        help="try again the pages set aside after failing validation in several runs",
+    )
+
+    rebuild = commands.add_parser(
+        "rebuild",
+        help="set the build warehouse aside and rebuild it from the raw zone (no fetching)",
+    )
+    common(rebuild)
 
     build = commands.add_parser("build", help="rebuild the SQL models from what is loaded")
     common(build)
@@ -81,29 +110,105 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from flows.ops.lock import probe
+def _say(command: str, message: str) -> None:
+    print(f"readouts {command}: {message}", file=sys.stderr)
 
-    holder = probe(settings.warehouse_path)
-    if holder is not None:  # answer at once, before Prefect starts
-        print(
-            f"readouts {args.command}: the warehouse {settings.warehouse_path} is being "
-            f"written by {holder}; nothing was changed. Try again when it has finished.",
-            file=sys.stderr,
-        )
+
+def _is_prefect_unreachable(error: BaseException) -> bool:
+    text = f"{type(error).__name__}: {error}"
+    return "ephemeral Prefect API server" in text or (
+        "ConnectError" in text or "Connection refused" in text
+    )
+
+
+def _record_unstarted(
+    settings: Settings, run_id: str, command: str, status: str, text: str, code: int
+) -> None:
+    """A run that never reached its flow (busy, or Prefect did not start) still has a line in
+    the run log."""
+    from flows.ops import run_log
+    from flows.summary import RunSummary
+
+    summary = RunSummary(run_id, command, settings.source, datetime.now(UTC))
+    summary.status, summary.message, summary.exit_code = status, text, code
+    summary.ended_at = summary.started_at
+    run_log.append(settings.run_log_path, summary)
+
+
+def run_command(command: str, settings: Settings, start) -> int:
+    """Takes the writer's lock before Prefect starts (a busy warehouse is answered at once),
+    runs `start(run_id)` (a flow returning a RunSummary) and turns its outcome into one line
+    and an exit code. A run that never started is still recorded in the run log."""
+    from flows.ops.lock import hold_warehouse
+    from flows.summary import new_run_id
+
+    run_id = new_run_id()
+    try:
+        with hold_warehouse(settings.build_path, run_id=run_id, command=command):
+            summary = start(run_id)
+    except WarehouseBusy as busy:
+        _record_unstarted(settings, run_id, command, "busy", str(busy), EXIT_BUSY)
+        _say(command, str(busy))
         return EXIT_BUSY
-    from flows.ops.runtime import with_task_runner
-    from flows.pipeline import build_flow, run_flow
-
-    if args.command == "run":
-        if settings.until is not None and settings.since is None:
-            print("readouts run: --until needs --since", file=sys.stderr)
-            return EXIT_FAILED
-        summary = with_task_runner(run_flow, settings)(settings)
-    else:
-        summary = build_flow(settings)
+    except Exception as error:
+        if not _is_prefect_unreachable(error):
+            raise
+        text = (
+            f"Prefect's API could not be reached or started ({str(error).splitlines()[0]}); "
+            "nothing was changed. On a busy machine raise "
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `prefect server start` "
+            "in another terminal and set PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+        _record_unstarted(settings, run_id, command, "failed", text, EXIT_PREFECT)
+        _say(command, text)
+        return EXIT_PREFECT
     print("\n".join(summary.lines()))
-    return 0
+    if summary.exit_code:
+        _say(command, f"{summary.status}: {summary.message}")
+    return summary.exit_code or EXIT_OK
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    # Prefect and the flows are imported only once the lock is held: a busy warehouse is
+    # answered in a fraction of a second, not after Prefect's import.
+    def build(run_id: str):
+        from flows.pipeline import build_flow
+
+        return build_flow(settings, run_id=run_id)
+
+    def run(run_id: str):
+        from flows.ops.runtime import with_task_runner
+        from flows.pipeline import run_flow
+
+        return with_task_runner(run_flow, settings)(settings, run_id=run_id)
+
+    if args.command == "build":
+        return run_command("build", settings, build)
+    if args.command == "rebuild":
+        return _rebuild(settings)
+    return run_command("run", settings, run)
+
+
+def _rebuild(settings: Settings) -> int:
+    """Sets the build warehouse aside (kept, renamed) and builds a new one from the raw zone;
+    audit.runs is restored from the run log. The published file is replaced at the end."""
+    build = settings.build_path
+    settings = settings.with_(extract=False, reprocess=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    def start(run_id: str):
+        from flows.pipeline import run_flow
+
+        if build.exists():
+            aside = build.with_name(f"{build.name}.set-aside-{stamp}")
+            build.rename(aside)
+            print(f"the build warehouse was set aside as {aside}")
+            wal = build.with_name(build.name + ".wal")
+            if wal.exists():
+                wal.rename(aside.with_name(aside.name + ".wal"))
+        return run_flow(settings, command="rebuild", run_id=run_id)
+
+    return run_command("rebuild", settings, start)
 
 
 def _query(args: argparse.Namespace, settings: Settings) -> int:
@@ -112,32 +217,45 @@ def _query(args: argparse.Namespace, settings: Settings) -> int:
     try:
         columns, rows = run_query(settings.warehouse_path, args.sql)
     except QueryError as error:
-        print(f"readouts query: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        _say("query", str(error))
+        return EXIT_QUERY
     print(format_rows(columns, rows, args.format))
-    return 0
+    return EXIT_OK
 
 
 def _export(settings: Settings) -> int:
-    from flows.load.warehouse import connect
+    """Exports and report from the published warehouse (what analysts read)."""
+    import duckdb
+
     from flows.ops.lock import hold_warehouse
-    from flows.pipeline import new_run_id
     from flows.publish.exports import export_marts
     from flows.publish.report import write_report
+    from flows.publish.snapshot import published_generation
+    from flows.summary import new_run_id
 
+    if not settings.warehouse_path.exists():
+        _say("export", f"no published warehouse at {settings.warehouse_path}: run `readouts run`")
+        return EXIT_DATA_MISSING
     run_id = new_run_id()
     with (
-        hold_warehouse(settings.warehouse_path, run_id=run_id, command="export"),
-        connect(settings.warehouse_path, read_only=True) as con,
+        hold_warehouse(settings.build_path, run_id=run_id, command="export"),
+        duckdb.connect(str(settings.warehouse_path), read_only=True) as con,
     ):
-        manifest = export_marts(con, settings.exports_dir, run_id)
+        generation = published_generation(settings.build_path, settings.warehouse_path)
+        manifest = export_marts(con, settings.exports_dir, run_id, generation)
         report = write_report(con, settings.report_path, run_id)
     print(f"exports: {manifest}\nreport: {report}")
-    return 0
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "until", None) is not None:
+        if args.since is None:
+            parser.error("--until needs --since")
+        if args.until < args.since:
+            parser.error(f"--until {args.until} is before --since {args.since}")
     prefect_env.configure(PROJECT_ROOT / ".prefect")
     options = {
         k: v
@@ -148,24 +266,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from flows.demo.run import run_demo
 
-            summary, report = run_demo(fresh=args.fresh)
-            print("\n".join(summary.lines() + report))
-            return 0
+            return run_demo(fresh=args.fresh)
         if args.command == "serve":
             from flows.ops.schedule import DEFAULT_CRON, DEFAULT_TIMEZONE, serve
 
             serve(args.cron or DEFAULT_CRON, args.timezone or DEFAULT_TIMEZONE)
-            return 0
+            return EXIT_OK
         if args.command == "query":
             return _query(args, from_environment(**options))
         if args.command == "export":
             return _export(from_environment(**options))
         return _run(args, from_environment(**options))
-    except Exception as error:  # the message is the interface for an operator
-        from flows.ops.lock import WarehouseBusy
-
-        print(f"readouts {args.command} failed: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_BUSY if isinstance(error, WarehouseBusy) else EXIT_FAILED
+    except ExpectedFailure as error:  # the message is the interface for an operator
+        _say(args.command, str(error))
+        return error.exit_code
 
 
 if __name__ == "__main__":

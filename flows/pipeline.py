@@ -1,23 +1,28 @@
-"""The Prefect flows: extract → raw landing zone → normalize → load → SQL models → marts.
+"""The Prefect flows: extract → raw landing zone → normalize → validate → load → SQL models
+→ marts → published warehouse.
 
-Extraction writes only the raw zone. Everything that touches the warehouse happens in one
-transaction, so a failed run leaves it exactly as it was, and the next run redoes the work
-from the raw zone."""
+Extraction writes only the raw zone. The writer works in a build warehouse that only it
+opens; load, model build and mart validation happen there in one transaction, so a failed
+run leaves it exactly as it was and the next run redoes the work from the raw zone. When a
+run's models and checks have passed, the build warehouse is published as a fresh read-only
+file that analysts and BI tools read, and the exports and the report are written from that
+snapshot. Every run is recorded in the run log before anything else, and in audit.runs."""
 
 from __future__ import annotations
 
 import shutil
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
+import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed
 
 from flows.extract.http_client import PoliteClient
 from flows.extract.walker import ExtractResult, walk_feed
@@ -29,10 +34,17 @@ from flows.load.loader import (
     mirror_checkpoint,
     needs_reprocess,
     normalised_page_hashes,
+    observations_change_versions,
     pending_fetches,
 )
+from flows.load.page_failures import (
+    record_failures,
+    retry_set_aside,
+    set_aside_due,
+    set_aside_shas,
+)
 from flows.load.reconcile import reconcile
-from flows.load.warehouse import connect, ensure_schema, transaction
+from flows.load.warehouse import open_build, transaction
 from flows.models.runner import (
     BuildResult,
     build_models,
@@ -42,22 +54,22 @@ from flows.models.runner import (
 )
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
+from flows.ops import run_log
+from flows.ops.failpoints import failpoint
 from flows.ops.lock import hold_warehouse
-from flows.publish.exports import export_marts
+from flows.ops.outcomes import EXIT_BUG, STATUS_EXIT, ExpectedFailure, WarehouseBusy
+from flows.publish import snapshot
+from flows.publish.exports import export_marts, exports_generation
 from flows.publish.report import write_report as write_run_report
 from flows.settings import Settings, from_environment
 from flows.sources import get_source
-from flows.summary import RunSummary
+from flows.summary import RunSummary, new_run_id
 from flows.validate.gx_runner import SuiteResult
 from flows.validate.marts import validate_marts
 from flows.validate.report import record_validations, write_report
 from flows.validate.staged import ValidationFailed, ValidationOutcome, validate_staged
 
 T = TypeVar("T")
-
-
-def new_run_id() -> str:
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
 @contextmanager
@@ -98,27 +110,43 @@ def extract(settings: Settings, run_id: str) -> ExtractResult:
         client.close()
 
 
+@dataclass
+class _Pending:
+    batch: StagedBatch
+    set_aside: list[str]
+    recovered: int
+
+
 @task(name="normalize", cache_policy=NO_CACHE)
-def normalize(settings: Settings, run_id: str, reprocess: bool) -> StagedBatch:
+def normalize(con, settings: Settings, run_id: str, reprocess: bool) -> _Pending:
+    """Pages not loaded yet (every landed page when reprocessing, after listing again the
+    page files the manifest lacks), less the pages set aside, normalised into a staged
+    batch. Pages due to be set aside are set aside first, in their own transaction."""
     source = get_source(settings.source, settings.reference_dir)
     zone = RawZone(settings.raw_dir, source.name)
-    with connect(settings.warehouse_path) as con:
-        rows = pending_fetches(con, zone, reprocess=reprocess)
-        done = set() if reprocess else normalised_page_hashes(con, source.name)
+    recovered = []
+    if reprocess:
+        recovered = zone.recover_unlisted(
+            lambda body: [(e.entry_id or "", e.entry_sha) for e in source.parse_page(body).entries],
+            run_id,
+        )
+    rows = pending_fetches(con, zone, reprocess=reprocess)
+    with transaction(con):
+        set_aside = set_aside_due(con, zone, rows, settings.max_page_failures)
+    skipped = set_aside_shas(con, source.name)
+    rows = [row for row in rows if row.sha256 not in skipped or row.status != 200]
+    done = set() if reprocess else normalised_page_hashes(con, source.name)
     work = settings.data_dir / "work"
     # Staged batches of crashed runs: their pages are still pending, so nothing is lost.
     for stale in work.glob("*"):
         shutil.rmtree(stale, ignore_errors=True)
-    return stage_pages(rows, zone, source, work / run_id, normalised_pages=done)
+    batch = stage_pages(rows, zone, source, work / run_id, normalised_pages=done)
+    return _Pending(batch, set_aside, len(recovered))
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load(
-    con, settings: Settings, batch: StagedBatch, reprocess: bool, fingerprint: str
-) -> LoadResult:
-    return load_staged(
-        con, batch, source=settings.source, reprocess=reprocess, reference_fingerprint=fingerprint
-    )
+def load(con, batch: StagedBatch, fingerprint: str) -> LoadResult:
+    return load_staged(con, batch, reference_fingerprint=fingerprint)
 
 
 @task(name="build-models", cache_policy=NO_CACHE)
@@ -136,11 +164,23 @@ def validate_built(con) -> list[SuiteResult]:
     return validate_marts(con)
 
 
-@task(name="publish", cache_policy=NO_CACHE)
-def publish(con, settings: Settings, run_id: str) -> None:
-    """Exports for BI and the HTML report, from the committed warehouse."""
-    export_marts(con, settings.exports_dir, run_id)
-    write_run_report(con, settings.report_path, run_id)
+@task(name="publish-exports", cache_policy=NO_CACHE)
+def publish_exports(con, settings: Settings, run_id: str, generation: str | None) -> bool:
+    """The exports and the report, from the build warehouse just published (the same bytes
+    as the published file), when they are missing or older than it. Reading the build
+    rather than the published file keeps the writer away from what readers hold open."""
+    report = settings.report_path
+    published = settings.warehouse_path
+    if (
+        exports_generation(settings.exports_dir) == generation
+        and report.exists()
+        and published.exists()
+        and report.stat().st_mtime >= published.stat().st_mtime
+    ):
+        return False
+    export_marts(con, settings.exports_dir, run_id, generation)
+    write_run_report(con, report, run_id)
+    return True
 
 
 @dataclass
@@ -162,98 +202,223 @@ class _Validations:
         summary.expectations_failed = sum(r.failed for r in results)
 
 
-def _finish(
+def _record(
+    con: duckdb.DuckDBPyConnection | None,
     settings: Settings,
     summary: RunSummary,
-    status: str,
-    message: str | None,
-    validations: _Validations,
+    validations: _Validations | None,
 ) -> None:
-    summary.status = status
-    summary.message = message or summary.message
-    summary.ended_at = datetime.now(UTC)
-    validations.count(summary)
-    with connect(settings.warehouse_path) as con:
-        record_run(con, summary)
-        record_validations(
-            con, summary.run_id, "staged", validations.staged, validations.quarantined
-        )
-        record_validations(con, summary.run_id, "marts", validations.marts)
-        if validations.staged or validations.marts:
-            write_report(con, settings.warehouse_path.parent / "validation-report.html")
-    # The artifact is a courtesy for the Prefect UI; the audit row is the record.
+    """The run's final state: the run log first (it needs no warehouse), then audit.runs,
+    and (once per run) the validation results and the validation report."""
+    if validations is not None:
+        validations.count(summary)
+    run_log.append(settings.run_log_path, summary)
+    if con is None:
+        return
+    with suppress(duckdb.Error):
+        con.execute("ROLLBACK")  # whatever a failure left open
+    record_run(con, summary)
+    if validations is None:
+        return
+    record_validations(con, summary.run_id, "staged", validations.staged, validations.quarantined)
+    record_validations(con, summary.run_id, "marts", validations.marts)
+    if validations.staged or validations.marts:
+        write_report(con, settings.warehouse_path.parent / "validation-report.html")
+
+
+def _artifact(summary: RunSummary) -> None:
+    # A courtesy for the Prefect UI; the run log and the audit row are the record.
     with suppress(Exception):
         create_markdown_artifact(
             key="readouts-run-summary", markdown=summary.markdown(), description="readouts run"
         )
 
 
-def _guarded(
-    settings: Settings, summary: RunSummary, validations: _Validations, body: Callable[[], T]
-) -> T:
-    """Runs `body` as the warehouse's only writer, and records the run whatever happens. A
-    run that finds another writer raises WarehouseBusy and changes nothing."""
-    with hold_warehouse(settings.warehouse_path, run_id=summary.run_id, command=summary.command):
+def _finish(summary: RunSummary, status: str, message: str | None = None) -> None:
+    summary.status = status
+    summary.message = message or summary.message
+    summary.ended_at = datetime.now(UTC)
+    summary.exit_code = STATUS_EXIT.get(status, 1)
+
+
+class _Run:
+    """One run as the warehouse's only writer: recorded when it starts and when it ends,
+    whatever happens in between."""
+
+    def __init__(self, settings: Settings, summary: RunSummary) -> None:
+        self.settings = settings
+        self.summary = summary
+        self.validations = _Validations()
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    def execute(self, body: Callable[[], None]) -> RunSummary:
+        """Runs `body`; an expected failure (busy, source, data, warehouse) ends the run with
+        its status, message and exit code in the summary; a bug is recorded and raised."""
+        settings, summary = self.settings, self.summary
         try:
-            result = body()
-        except BaseException as error:
-            validations.absorb(error)
-            _finish(settings, summary, "failed", f"{type(error).__name__}: {error}", validations)
-            raise
-        return result
+            with hold_warehouse(
+                settings.build_path, run_id=summary.run_id, command=summary.command
+            ):
+                run_log.append(settings.run_log_path, summary)
+                try:
+                    body()
+                except ExpectedFailure as error:
+                    self._fail(error, error.status, error.exit_code, str(error))
+                except BaseException as error:
+                    self._fail(error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
+                    raise
+                finally:
+                    if self.con is not None:
+                        self.con.close()
+                        self.con = None
+        except WarehouseBusy as busy:
+            # refused before it started: nothing but the run log can record it
+            _finish(summary, "busy", str(busy))
+            summary.exit_code = busy.exit_code
+            run_log.append(settings.run_log_path, summary)
+        _artifact(summary)
+        return summary
+
+    def _fail(self, error: BaseException, status: str, exit_code: int, message: str) -> None:
+        self.validations.absorb(error)
+        if isinstance(error, ValidationFailed):
+            message = f"validation failed, nothing was loaded: {error.first_line}"
+        _finish(self.summary, status, message)
+        self.summary.exit_code = exit_code
+        if self.con is None and not isinstance(error, ExpectedFailure):
+            # closed for publishing when it failed: the audit row still belongs there
+            with suppress(Exception):
+                self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
+        try:
+            _record(self.con, self.settings, self.summary, self.validations)
+        except Exception:
+            # the run log line is written first; a warehouse that cannot take the audit row
+            # (the reason the run failed, perhaps) must not hide the original error
+            if self.con is None:
+                raise
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        # a rebuild starts from the raw zone, never from a copy of the published file
+        adopt = self.summary.command != "rebuild"
+        self.con = open_build(
+            self.settings.build_path, self.settings.warehouse_path, adopt_published=adopt
+        )
+        run_log.sync_to_audit(self.con, self.settings.run_log_path, self.summary.run_id)
+        return self.con
+
+    def publish(self) -> None:
+        """Records the run as it stands, then publishes the build warehouse when the
+        published file is missing or older (the published file carries this run's audit
+        row), then the exports and the report when they are missing or older, then records
+        the run again with what publishing did. Idempotent: the run after a crash mid-way
+        finishes the job. A failed run publishes nothing."""
+        settings, summary = self.settings, self.summary
+        con = self.con
+        assert con is not None
+        _record(con, settings, summary, self.validations)
+        if summary.status == "failed":
+            return
+        current = snapshot.generation(con)
+        with _timed(summary, "publish"):
+            if current is not None and (
+                snapshot.published_generation(settings.build_path, settings.warehouse_path)
+                != current
+            ):
+                snapshot.checkpoint_and_close(con)
+                self.con = None
+                failpoint("publish")
+                snapshot.publish(settings.build_path, settings.warehouse_path, current)
+                summary.published = True
+                self.con = con = open_build(settings.build_path, settings.warehouse_path)
+            if settings.warehouse_path.exists():
+                summary.published |= publish_exports(con, settings, summary.run_id, current)
+        _record(con, settings, summary, None)
+
+
+def _status(summary: RunSummary, extracted: ExtractResult | None) -> tuple[str, str | None]:
+    if extracted is not None and extracted.source_failed:
+        return "partial", (
+            f"the source did not serve everything: {extracted.stopped_reason}. What was "
+            "fetched is loaded; the next run continues from the raw zone"
+        )
+    if summary.item_versions_loaded == 0 and summary.quarantined > 0:
+        return "failed", (
+            f"every one of the {summary.quarantined} entries this run brought was quarantined: "
+            "see staging.stg_quarantine for the reasons; nothing new reached the marts"
+        )
+    return "success", None
 
 
 @flow(name="readouts-run", log_prints=False)
-def run_flow(settings: Settings, command: str = "run") -> RunSummary:
-    run_id = new_run_id()
-    summary = RunSummary(run_id, command, settings.source, datetime.now(UTC))
+def run_flow(settings: Settings, command: str = "run", run_id: str | None = None) -> RunSummary:
+    summary = RunSummary(run_id or new_run_id(), command, settings.source, datetime.now(UTC))
     summary.warehouse = str(settings.warehouse_path)
-    validations = _Validations()
+    run = _Run(settings, summary)
+    validations = run.validations
 
-    def body() -> RunSummary:
-        with _timed(summary, "extract"):
-            extracted = extract(settings, run_id)
-        summary.pages_fetched = extracted.pages_fetched
-        summary.entries_new = extracted.entries_new
-        summary.stopped_reason = extracted.stopped_reason
+    def body() -> None:
+        extracted = None
+        if settings.extract:
+            with _timed(summary, "extract"):
+                extracted = extract(settings, summary.run_id)
+            summary.pages_fetched = extracted.pages_fetched
+            summary.entries_new = extracted.entries_new
+            summary.stopped_reason = extracted.stopped_reason
+        con = run.open()
+        if settings.retry_set_aside:
+            retry_set_aside(con, settings.source)
         fingerprint = Reference(settings.reference_dir).fingerprint
-        with connect(settings.warehouse_path) as con:
-            reprocess = settings.reprocess or needs_reprocess(con, fingerprint)
+        reprocess = (
+            settings.reprocess or settings.retry_set_aside or needs_reprocess(con, fingerprint)
+        )
         with _timed(summary, "normalize"):
-            batch = normalize(settings, run_id, reprocess)
-        with _timed(summary, "validate"):
-            outcome = validate(settings, batch)
+            pending = normalize(con, settings, summary.run_id, reprocess)
+        batch = pending.batch
+        summary.warnings += pending.set_aside
+        summary.warnings += [f"page file missing, skipped: {m}" for m in batch.missing_pages]
+        if pending.recovered:
+            summary.warnings.append(
+                f"{pending.recovered} page files on disk were missing from the manifest and "
+                "were listed again"
+            )
+        try:
+            with _timed(summary, "validate"):
+                outcome = validate(settings, batch)
+        except ValidationFailed as failed:
+            with transaction(con):
+                record_failures(
+                    con,
+                    settings.source,
+                    set(failed.blamed.values()),
+                    summary.run_id,
+                    failed.first_line,
+                )
+            raise
         validations.staged.extend(outcome.results)
         validations.quarantined.update(outcome.quarantined)
-        with connect(settings.warehouse_path) as con:
-            ensure_schema(con)
-            with transaction(con):
-                with _timed(summary, "load"):
-                    loaded = load(con, settings, batch, reprocess, fingerprint)
-                    mirror_checkpoint(con, RawZone(settings.raw_dir, settings.source))
-                models = models_fingerprint(reference_dir=settings.reference_dir)
-                unchanged = (
-                    loaded.item_versions == 0
-                    and loaded.quarantined == 0
-                    and not reprocess
-                    and marts_are_current(con, models)
-                )
-                if unchanged:
-                    built = BuildResult(0, 0, 0)
-                    summary.message = "nothing new: the marts are current and were not rebuilt"
-                else:
-                    with _timed(summary, "build"):
-                        built = build(con, settings)
-                    with _timed(summary, "validate_marts"):
-                        validations.marts.extend(validate_built(con))
-                    record_models_fingerprint(con, models)
-            summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
-            landed, loaded_entries, quarantined = reconcile(con, settings.source)
-            if not unchanged:
-                with _timed(summary, "publish"):
-                    publish(con, settings, run_id)
+        with transaction(con):
+            with _timed(summary, "load"):
+                loaded = load(con, batch, fingerprint)
+                mirror_checkpoint(con, RawZone(settings.raw_dir, settings.source))
+            models = models_fingerprint(reference_dir=settings.reference_dir)
+            changed = bool(loaded.item_versions or loaded.quarantined or reprocess)
+            changed = changed or bool(pending.set_aside) or not marts_are_current(con, models)
+            changed = changed or observations_change_versions(con, batch)
+            if changed:
+                with _timed(summary, "build"):
+                    built = build(con, settings)
+                with _timed(summary, "validate_marts"):
+                    validations.marts.extend(validate_built(con))
+                record_models_fingerprint(con, models)
+                snapshot.mark_generation(con, summary.run_id)
+            else:
+                built = BuildResult(0, 0, 0)
+                summary.message = "nothing new: the marts are current and were not rebuilt"
         shutil.rmtree(batch.directory, ignore_errors=True)
+        summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
+        landed, loaded_entries, quarantined = reconcile(con, settings.source)
         summary.item_versions_loaded = loaded.item_versions
+        summary.item_versions_rewritten = loaded.rewritten
         summary.new_items = loaded.new_items
         summary.new_versions = loaded.new_versions
         summary.quarantined = loaded.quarantined
@@ -262,40 +427,45 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
         summary.entries_landed = landed
         summary.entries_loaded = loaded_entries
         summary.entries_quarantined = quarantined
-        status = "success" if extracted.complete else "partial"
-        _finish(settings, summary, status, None, validations)
-        return summary
+        status, message = _status(summary, extracted)
+        _finish(summary, status, message)
+        run.publish()
 
-    return _guarded(settings, summary, validations, body)
+    return run.execute(body)
 
 
 @flow(name="readouts-build", log_prints=False)
-def build_flow(settings: Settings) -> RunSummary:
-    summary = RunSummary(new_run_id(), "build", None, datetime.now(UTC))
+def build_flow(settings: Settings, run_id: str | None = None) -> RunSummary:
+    summary = RunSummary(run_id or new_run_id(), "build", None, datetime.now(UTC))
     summary.warehouse = str(settings.warehouse_path)
-    validations = _Validations(staged=[])
+    run = _Run(settings, summary)
 
-    def body() -> RunSummary:
-        with connect(settings.warehouse_path) as con:
-            ensure_schema(con)
-            with transaction(con), _timed(summary, "build"):
-                built = build(con, settings)
-                validations.marts.extend(validate_built(con))
-                record_models_fingerprint(
-                    con, models_fingerprint(reference_dir=settings.reference_dir)
-                )
-            summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
-            publish(con, settings, summary.run_id)
+    def body() -> None:
+        con = run.open()
+        with transaction(con), _timed(summary, "build"):
+            built = build(con, settings)
+            run.validations.marts.extend(validate_built(con))
+            record_models_fingerprint(con, models_fingerprint(reference_dir=settings.reference_dir))
+            snapshot.mark_generation(con, summary.run_id)
+        summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
         summary.models_built = built.models_built
         summary.tests_passed = built.tests_passed
-        _finish(settings, summary, "success", None, validations)
-        return summary
+        _finish(summary, "success")
+        run.publish()
 
-    return _guarded(settings, summary, validations, body)
+    return run.execute(body)
 
 
 @flow(name="readouts-scheduled", log_prints=False)
-def scheduled_flow() -> str:
+def scheduled_flow():
     """What a deployment runs (`readouts serve`, or a work pool): settings come from the
-    READOUTS_* environment of the process that runs it."""
-    return "\n".join(run_flow(from_environment(), command="scheduled").lines())
+    READOUTS_* environment of the process that runs it. Prints one line per finished run
+    (the terminal of `readouts serve`); a run that did not do its job ends Failed in Prefect
+    with its message, and a run that found the writer busy ends Skipped."""
+    summary = run_flow(from_environment(), command="scheduled")
+    print(summary.one_line(), flush=True)
+    if summary.status == "busy":
+        return Completed(name="Skipped", message=summary.message)
+    if summary.exit_code:
+        return Failed(message=summary.one_line())
+    return "\n".join(summary.lines())

@@ -16,6 +16,9 @@ QUIET_DEFAULTS = {
     "PREFECT_LOGGING_TO_API_ENABLED": "false",
     "PREFECT_TASKS_REFRESH_CACHE": "false",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+    # Prefect's temporary server gets 20 s to start by default; with both cores busy it
+    # needed ~25 s here. A run waits for it rather than failing.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
 
 

@@ -9,31 +9,40 @@ from pathlib import Path
 
 import duckdb
 
-from flows.ops.lock import probe
-
 
 class QueryError(RuntimeError):
     pass
 
 
+# The query stays inside the warehouse: no file reads or writes, no extension installs, and
+# a configuration the query cannot change back.
+SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
 def run_query(warehouse: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Runs `sql` on a read-only, sandboxed connection to the published warehouse. The
+    writer never opens that file, so a query never waits for a run, nor a run for a query."""
     if not warehouse.exists():
         raise QueryError(f"no warehouse at {warehouse}: run `readouts run` (or `readouts demo`)")
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.IOException as error:
-        if "lock" not in str(error).lower():
-            raise
-        holder = probe(warehouse) or "another process"
-        raise QueryError(
-            f"the warehouse is being written by {holder}. Try again in a moment, or read the "
-            f"Parquet exports in {warehouse.parent / 'exports'}, which never block the writer."
-        ) from error
+        con = duckdb.connect(str(warehouse), read_only=True, config=SANDBOX)
+    except duckdb.Error as error:
+        raise QueryError(f"cannot open {warehouse}: {error}") from error
     try:
         cursor = con.execute(sql)
         if cursor.description is None:
             return [], []
         return [column[0] for column in cursor.description], cursor.fetchall()
+    except duckdb.PermissionException as error:
+        raise QueryError(
+            "refused: queries may read the warehouse's tables only (no files, no extensions, "
+            f"no settings): {str(error).splitlines()[0]}"
+        ) from error
     except duckdb.Error as error:
         raise QueryError(f"{type(error).__name__}: {error}") from error
     finally:

@@ -34,7 +34,12 @@ class Settings:
     max_consecutive_403: int = 3
     refusal_pause_seconds: float = 30.0
     max_pages: int | None = None
+    # a page that failed validation in this many runs in a row is set aside
+    max_page_failures: int = 3
     reprocess: bool = False
+    # False for `readouts rebuild`: build from the raw zone without fetching
+    extract: bool = True
+    retry_set_aside: bool = False
     reference_dir: Path = REFERENCE_DIR
     user_agent: str = USER_AGENT
 
@@ -44,7 +49,19 @@ class Settings:
 
     @property
     def warehouse_path(self) -> Path:
+        """The published, read-only serving file that analysts and BI tools open."""
         return self.warehouse or self.data_dir / "warehouse" / "readouts.duckdb"
+
+    @property
+    def build_path(self) -> Path:
+        """The writer's own warehouse: only a run holding the writer's lock opens it, so no
+        reader can ever block a scheduled run."""
+        return self.data_dir / "build" / "readouts.duckdb"
+
+    @property
+    def run_log_path(self) -> Path:
+        """Every run, whatever its outcome, as JSON lines: written before any warehouse opens."""
+        return self.data_dir / "runs" / "run-log.jsonl"
 
     @property
     def exports_dir(self) -> Path:

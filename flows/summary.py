@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+
+
+def new_run_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
 @dataclass
@@ -20,6 +25,7 @@ class RunSummary:
     new_versions: int = 0
     stopped_reason: str | None = None
     item_versions_loaded: int = 0
+    item_versions_rewritten: int = 0
     quarantined: int = 0
     calls: int = 0
     models_built: int = 0
@@ -31,6 +37,9 @@ class RunSummary:
     entries_quarantined: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     message: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    exit_code: int | None = None
+    published: bool = False
     warehouse: str | None = None
 
     @property
@@ -40,6 +49,7 @@ class RunSummary:
     def as_row(self) -> dict:
         row = asdict(self)
         row.pop("warehouse")
+        row.pop("published")
         return row
 
     def lines(self) -> list[str]:
@@ -52,7 +62,13 @@ class RunSummary:
         if self.stopped_reason:
             lines.append(f"  extraction stopped: {self.stopped_reason}")
         lines += [
-            f"  item versions loaded: {self.item_versions_loaded}; "
+            f"  item versions loaded: {self.item_versions_loaded} new"
+            + (
+                f" ({self.item_versions_rewritten} loaded again)"
+                if self.item_versions_rewritten
+                else ""
+            )
+            + "; "
             f"quarantined: {self.quarantined}; calls in marts.calls: {self.calls}",
             f"  validation: {self.expectations_evaluated} expectations evaluated, "
             f"{self.expectations_failed} failed",
@@ -63,10 +79,24 @@ class RunSummary:
             f"  stages: {stages or 'none'}",
         ]
         if self.warehouse:
-            lines.append(f"  warehouse: {self.warehouse}")
+            published = "published now" if self.published else "not republished"
+            lines.append(f"  warehouse: {self.warehouse} ({published})")
+        lines += [f"  warning: {warning}" for warning in self.warnings]
         if self.message:
             lines.append(f"  {self.message}")
         return lines
+
+    def one_line(self) -> str:
+        """What an operator's terminal shows for a finished run."""
+        seconds = (
+            f"{(self.ended_at - self.started_at).total_seconds():.1f}s" if self.ended_at else "?"
+        )
+        line = (
+            f"{self.started_at:%Y-%m-%d %H:%M:%S}Z run {self.run_id} {self.status}: "
+            f"{self.new_items} new items, {self.calls} calls, {self.quarantined} quarantined, "
+            f"{seconds}"
+        )
+        return f"{line} - {self.message}" if self.message and self.status != "success" else line
 
     def markdown(self) -> str:
         rows = [

@@ -34,7 +34,7 @@ def build_warehouse(
     con = duckdb.connect(str(directory / "warehouse.duckdb"))
     ensure_schema(con)
     with transaction(con):
-        load_staged(con, batch, source="kremlin", reprocess=False, reference_fingerprint="test")
+        load_staged(con, batch, reference_fingerprint="test")
         build_models(con, reference_dir=reference_dir)
     return con
 

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
+
+import duckdb
 
 from flows.demo.sample import sample_pages
 from flows.demo.server import FeedServer, feed_paths
-from flows.load.warehouse import connect
 from flows.settings import PROJECT_ROOT, Settings
 from flows.sources.kremlin.source import KremlinSource
-from flows.summary import RunSummary
 
 DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo"
 
@@ -45,7 +46,10 @@ def demo_settings(base_url: str, data_dir: Path = DEMO_DATA_DIR) -> Settings:
     return Settings(base_url=base_url, data_dir=data_dir, pause_seconds=0.05, backoff_seconds=0.1)
 
 
-def run_demo(*, fresh: bool = False) -> tuple[RunSummary, list[str]]:
+def run_demo(*, fresh: bool = False) -> int:
+    """Runs the flow on the sample feed like `readouts run` (same lock, run log and exit
+    codes), then prints what it built and where to look next."""
+    from flows.cli import run_command
     from flows.pipeline import run_flow
 
     if fresh and DEMO_DATA_DIR.exists():
@@ -53,20 +57,57 @@ def run_demo(*, fresh: bool = False) -> tuple[RunSummary, list[str]]:
     pages = feed_paths(sample_pages(), KremlinSource.feed_path)
     with FeedServer(pages) as server:
         settings = demo_settings(server.base_url)
-        summary = run_flow(settings, command="demo")
-    return summary, report_lines(settings)
+        code = run_command(
+            "demo", settings, lambda run_id: run_flow(settings, command="demo", run_id=run_id)
+        )
+    if code == 0:
+        print("\n".join(report_lines(settings) + next_steps(settings)))
+    return code
+
+
+def _shown(path: Path) -> str:
+    """A path as the user can type it from where they stand."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def readouts_command() -> str:
+    """The `readouts` command as it can be typed here: the virtual environment's script when
+    it is not on PATH."""
+    script = Path(sys.executable).parent / "readouts"
+    if shutil.which("readouts") == str(script) or not script.exists():
+        return "readouts"
+    return _shown(script)
+
+
+def next_steps(settings: Settings) -> list[str]:
+    readouts = readouts_command()
+    warehouse = _shown(settings.warehouse_path)
+    return [
+        "",
+        "Where it is:",
+        f"  warehouse (read-only, for SQL and BI): {warehouse}",
+        f"  report:            {_shown(settings.report_path)}",
+        f"  validation report: {_shown(settings.warehouse_path.parent / 'validation-report.html')}",
+        f"  exports (Parquet and CSV): {_shown(settings.exports_dir)}",
+        f"  run log:           {_shown(settings.run_log_path)}",
+        "",
+        "Try:",
+        f'  {readouts} query "select call_date, title from marts.calls order by call_date '
+        f'desc limit 5" --warehouse {warehouse}',
+        f'  {readouts} query "from marts.review_queue" --warehouse {warehouse}',
+        f"  {readouts} run --help",
+    ]
 
 
 def report_lines(settings: Settings) -> list[str]:
     lines = ["", "What the demo built (sample text, not official readouts):"]
-    with connect(settings.warehouse_path, read_only=True) as con:
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         for heading, query in REPORT_QUERIES.items():
             cursor = con.execute(query)
             rows = cursor.fetchall()
             lines.append(f"\n{heading}:")
             lines.extend("  " + " | ".join(str(value) for value in row) for row in rows)
-    lines.append(
-        f'\nQuery it read-only, e.g. python -c "import duckdb; duckdb.connect('
-        f"'{settings.warehouse_path}', read_only=True).sql('from marts.calls').show()\""
-    )
     return lines

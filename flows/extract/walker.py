@@ -2,6 +2,9 @@
 
 - Incremental (default): from the newest page until a page holds nothing new, re-reading
   at least `overlap_pages` pages, so that readouts edited after publication are caught.
+- Every walk is bounded: it stops when a page repeats one already read in this walk, or
+  brings no entry this walk has not seen (a site that answers every page number with page
+  1 would otherwise be walked for ever).
 - Backfill (`since`, optionally `until`): walk back until entries are older than `since` or
   the pages end. With `until`, the first page to read is found by a search over page
   numbers instead of reading every newer page. An interrupted backfill leaves a checkpoint
@@ -10,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -32,13 +36,16 @@ class ExtractResult:
     last_page: int
     complete: bool
     stopped_reason: str
+    # the walk stopped because the source refused, failed or served something unusable
+    source_failed: bool = False
 
 
 class _Stop(Exception):
-    def __init__(self, reason: str, complete: bool) -> None:
+    def __init__(self, reason: str, complete: bool, source_failed: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.complete = complete
+        self.source_failed = source_failed
 
 
 @dataclass
@@ -57,6 +64,8 @@ class _Walk:
     new: int = 0
     dates: dict[int, tuple[str, str]] = field(default_factory=dict)  # page → (oldest, newest)
     searched: dict[int, tuple[AtomPage, int]] = field(default_factory=dict)
+    page_digests: dict[str, int] = field(default_factory=dict)  # page body sha → page number
+    walked: set[tuple[str, str]] = field(default_factory=set)  # entries seen in this walk
 
     def read(self, page_no: int) -> tuple[AtomPage, int]:
         """Fetch, land and parse one page; returns it with its count of new entries. A page
@@ -80,6 +89,7 @@ class _Walk:
                     f"({url}); {self.fetched - refusals} pages were fetched before that. Nothing "
                     "is lost: the next run resumes from what has landed.",
                     False,
+                    source_failed=True,
                 )
             time.sleep(self.refusal_pause_seconds * refusals)
         if fetch.status == 404:
@@ -89,8 +99,10 @@ class _Walk:
             self.zone.store(fetch, run_id=self.run_id, page_no=page_no)
             problem = fetch.error or f"HTTP {fetch.status}"
             raise _Stop(
-                f"page {page_no} ({url}) failed after retries: {problem}; the next run retries it",
+                f"page {page_no} ({url}) failed after retries: {problem}. What was fetched "
+                "before it is loaded; check the site and --base-url, the next run retries it",
                 False,
+                source_failed=True,
             )
         try:
             page = self.source.parse_page(fetch.body)
@@ -100,10 +112,29 @@ class _Walk:
                 f"page {page_no} ({url}) is not a readable feed: {error}. It is kept in the raw "
                 "zone and quarantined; the next run fetches it again",
                 False,
+                source_failed=True,
             ) from error
         keys = [(entry.entry_id or "", entry.entry_sha) for entry in page.entries]
         self.zone.store(fetch, run_id=self.run_id, page_no=page_no, entry_keys=keys)
         failpoint("extract")
+        digest = hashlib.sha256(fetch.body).hexdigest()
+        if digest in self.page_digests:
+            raise _Stop(
+                f"page {page_no} ({url}) repeats page {self.page_digests[digest]} of this walk: "
+                "the site's pagination is broken. What was read is loaded; the walk stopped "
+                "instead of reading the same page again",
+                False,
+                source_failed=True,
+            )
+        self.page_digests[digest] = page_no
+        if keys and not set(keys) - self.walked:
+            raise _Stop(
+                f"page {page_no} ({url}) brings no entry that this walk has not already seen: "
+                "the site's pagination is broken. What was read is loaded",
+                False,
+                source_failed=True,
+            )
+        self.walked.update(keys)
         fresh = {key for key in keys if key not in self.known}
         self.known.update(fresh)
         self.seen += len(keys)
@@ -209,4 +240,12 @@ def walk_feed(
             done = [*checkpoint.get("completed", []), key]
             zone.write_checkpoint({"completed": done})
         log.info("extract stopped: %s", stop.reason)
-        return ExtractResult(walk.fetched, walk.seen, walk.new, page_no, stop.complete, stop.reason)
+        return ExtractResult(
+            walk.fetched,
+            walk.seen,
+            walk.new,
+            page_no,
+            stop.complete,
+            stop.reason,
+            stop.source_failed,
+        )

@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flows.extract.http_client import FetchResult
+from flows.ops.jsonl import append_line, read_lines
 
 
 @dataclass(frozen=True)
@@ -79,30 +81,14 @@ class RawZone:
         return relative
 
     def _append(self, row: ManifestRow) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(asdict(row), ensure_ascii=False) + "\n"
-        with open(self.manifest_path, "a+b") as manifest:
-            # A crash can leave a half-written last line; start on a fresh line so that
-            # it cannot swallow the row written now.
-            if manifest.tell() > 0:
-                manifest.seek(-1, os.SEEK_END)
-                if manifest.read(1) != b"\n":
-                    line = "\n" + line
-            manifest.write(line.encode("utf-8"))
-            manifest.flush()
-            os.fsync(manifest.fileno())
+        append_line(self.manifest_path, asdict(row))
 
     def manifest(self) -> Iterator[ManifestRow]:
-        if not self.manifest_path.exists():
-            return
-        with open(self.manifest_path, encoding="utf-8") as lines:
-            for line in lines:
-                if not line.strip():
-                    continue
-                try:
-                    yield ManifestRow(**json.loads(line))
-                except (json.JSONDecodeError, TypeError):
-                    continue  # the torn tail of a crashed write; its page is fetched again
+        for record in read_lines(self.manifest_path):
+            try:
+                yield ManifestRow(**record)
+            except TypeError:
+                continue  # not a manifest row: skipped like a torn line
 
     def landed_entry_keys(self) -> set[tuple[str, str]]:
         return {
@@ -111,6 +97,47 @@ class RawZone:
             if row.path
             for item_id, entry_sha in row.entry_keys
         }
+
+    def has_page(self, row: ManifestRow) -> bool:
+        return row.path is not None and (self.root / row.path).is_file()
+
+    def recover_unlisted(
+        self, entry_keys: Callable[[bytes], list[tuple[str, str]]], run_id: str
+    ) -> list[ManifestRow]:
+        """The raw zone is the source of truth: a page file on disk that the manifest does
+        not list (a manifest lost, truncated or restored from an older copy) is listed
+        again, with the entries it holds. Returns the rows added."""
+        listed = {row.path for row in self.manifest() if row.path}
+        added = []
+        for page in sorted(self.pages_dir.glob("*/*.xml")):
+            relative = page.relative_to(self.root).as_posix()
+            body = page.read_bytes()
+            sha = hashlib.sha256(body).hexdigest()
+            if relative in listed or page.stem != sha:
+                continue
+            try:
+                keys = entry_keys(body)
+                error = None
+            except ValueError as problem:  # an unreadable page is listed and quarantined
+                keys, error = [], str(problem)
+            stamp = datetime.fromtimestamp(page.stat().st_mtime, UTC)
+            row = ManifestRow(
+                fetch_id=f"recovered-{sha[:24]}",
+                run_id=run_id,
+                source=self.source,
+                url=f"recovered:{relative}",
+                page_no=0,
+                fetched_at=stamp.isoformat(),
+                status=200,
+                sha256=sha,
+                size=len(body),
+                path=relative,
+                error=error,
+                entry_keys=[list(key) for key in keys],
+            )
+            self._append(row)
+            added.append(row)
+        return added
 
     def read_page(self, row: ManifestRow) -> bytes:
         if row.path is None:

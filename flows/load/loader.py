@@ -1,5 +1,8 @@
 """Loads a staged batch into the raw schema. Keys make it idempotent: loading the same
-pages twice, or again after a crash, leaves the same rows."""
+pages twice, or again after a crash, leaves the same rows. What a batch says about an
+entry replaces what was loaded about that entry before (its item version, counterparts,
+sentences, quarantine row, review flags); entries the batch does not mention are never
+touched, so a short manifest or a missing page file cannot delete anything."""
 
 from __future__ import annotations
 
@@ -21,14 +24,19 @@ TARGETS = {
     "counterparts": "item_counterparts",
     "sentences": "sentences",
     "quarantine": "quarantine",
+    "review": "review_flags",
 }
+# tables whose rows describe one entry (by source and entry_sha), replaced as a whole; an
+# item version is updated in place instead, so that it keeps the fetch that first saw it
+PER_ENTRY = ("item_counterparts", "sentences", "quarantine", "review_flags")
 REFERENCE_KEY = "reference_fingerprint"
 
 
 @dataclass(frozen=True)
 class LoadResult:
     fetches: int
-    item_versions: int
+    item_versions: int  # new rows: versions never loaded before
+    rewritten: int  # versions loaded before and written again (a re-normalised page)
     new_items: int
     new_versions: int
     counterparts: int
@@ -58,7 +66,8 @@ def pending_fetches(
         ).fetchall()
     }
     rows = [row for row in zone.manifest() if reprocess or row.fetch_id not in loaded]
-    return sorted(rows, key=lambda row: (row.fetched_at, row.fetch_id))
+    unique = {row.fetch_id: row for row in rows}  # a fetch listed twice is one fetch
+    return sorted(unique.values(), key=lambda row: (row.fetched_at, row.fetch_id))
 
 
 def normalised_page_hashes(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
@@ -111,41 +120,113 @@ def _novelty(con: duckdb.DuckDBPyConnection, files: list[str]) -> tuple[int, int
     ).fetchone()
 
 
+def _insert(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    if table != "item_versions":
+        return f"INSERT OR IGNORE INTO raw.{table} BY NAME SELECT * FROM read_parquet(?)"
+    columns = [
+        name
+        for (name,) in con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'raw' "
+            "and table_name = 'item_versions' order by column_index"
+        ).fetchall()
+    ]
+    kept = ("source", "item_id", "entry_sha", "fetch_id")
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in kept)
+    return (
+        "INSERT INTO raw.item_versions BY NAME SELECT * FROM read_parquet(?) "
+        f"ON CONFLICT (source, item_id, entry_sha) DO UPDATE SET {updates}"
+    )
+
+
+def observations_change_versions(con: duckdb.DuckDBPyConnection, batch: StagedBatch) -> bool:
+    """Whether this batch saw an entry that is not its item's newest version: content that
+    came back after an edit (no new item version to load, yet a new newest version)."""
+    files = [str(path) for path in batch.files("fetch_entries")]
+    built = con.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'intermediate' and table_name = 'int_latest_item_versions'"
+    ).fetchone()[0]
+    if not files or not built:
+        return False
+    return con.execute(
+        """
+        select count(*) > 0
+        from read_parquet(?) as e
+        inner join raw.item_versions as i on i.source = e.source and i.entry_sha = e.entry_sha
+        left join intermediate.int_latest_item_versions as l
+            on l.source = i.source and l.item_id = i.item_id
+        where l.entry_sha is distinct from i.entry_sha
+        """,
+        [files],
+    ).fetchone()[0]
+
+
+def _new_quarantined(con: duckdb.DuckDBPyConnection, files: list[str]) -> int:
+    """Staged quarantine entries neither quarantined nor loaded before."""
+    if not files:
+        return 0
+    return con.execute(
+        """
+        select count(*) from (select distinct source, entry_sha from read_parquet(?)) s
+        where not exists (
+            select 1 from raw.quarantine q where q.source = s.source and q.entry_sha = s.entry_sha)
+        and not exists (
+            select 1 from raw.item_versions i
+            where i.source = s.source and i.entry_sha = s.entry_sha)
+        """,
+        [files],
+    ).fetchone()[0]
+
+
 def load_staged(
     con: duckdb.DuckDBPyConnection,
     batch: StagedBatch,
     *,
-    source: str,
-    reprocess: bool,
     reference_fingerprint: str,
 ) -> LoadResult:
     """Run inside the caller's transaction."""
     ensure_schema(con)
-    if reprocess:
-        for table in TARGETS.values():
-            con.execute(f"DELETE FROM raw.{table} WHERE source = ?", [source])
     new_items, new_versions = _novelty(con, [str(path) for path in batch.files("items")])
+    new_quarantined = _new_quarantined(con, [str(path) for path in batch.files("quarantine")])
+    entries = [str(path) for table in ("items", "quarantine") for path in batch.files(table)]
+    if entries:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE staged_entries AS "
+            "SELECT DISTINCT source, entry_sha FROM read_parquet(?, union_by_name = true)",
+            [entries],
+        )
+        for table in PER_ENTRY:
+            con.execute(
+                f"DELETE FROM raw.{table} t USING staged_entries s "
+                "WHERE t.source = s.source AND t.entry_sha = s.entry_sha"
+            )
     inserted = {}
     for staged, table in TARGETS.items():
         files = [str(path) for path in batch.files(staged)]
         inserted[staged] = 0
         if files:
-            inserted[staged] = con.execute(
-                f"INSERT OR IGNORE INTO raw.{table} BY NAME SELECT * FROM read_parquet(?)",
-                [files],
-            ).fetchone()[0]
+            inserted[staged] = con.execute(_insert(con, table), [files]).fetchone()[0]
             if staged == "items":
                 failpoint("load")
+    fetch_files = [str(path) for path in batch.files("fetches")]
+    if fetch_files:
+        # a page that loads has stopped failing
+        con.execute(
+            "DELETE FROM raw.page_failures f USING read_parquet(?) s "
+            "WHERE f.source = s.source AND f.sha256 = s.sha256 AND f.set_aside_at IS NULL",
+            [fetch_files],
+        )
     con.execute(
         "INSERT OR REPLACE INTO raw.load_state VALUES (?, ?)",
         [REFERENCE_KEY, reference_fingerprint],
     )
     return LoadResult(
         fetches=inserted["fetches"],
-        item_versions=inserted["items"],
+        item_versions=new_items + new_versions,
+        rewritten=inserted["items"] - new_items - new_versions,
         new_items=new_items,
         new_versions=new_versions,
         counterparts=inserted["counterparts"],
         sentences=inserted["sentences"],
-        quarantined=inserted["quarantine"],
+        quarantined=new_quarantined,
     )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+from flows.ops.outcomes import WarehouseBusy, WarehouseUnusable
 
 DEFAULT_MEMORY_LIMIT = "1GB"
 
@@ -89,6 +92,24 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
     reason VARCHAR NOT NULL,
     PRIMARY KEY (source, entry_sha)
 );
+CREATE TABLE IF NOT EXISTS raw.review_flags (
+    source VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    entry_sha VARCHAR NOT NULL,
+    review_reason VARCHAR NOT NULL,
+    detail VARCHAR NOT NULL,
+    PRIMARY KEY (source, item_id, entry_sha, review_reason)
+);
+CREATE TABLE IF NOT EXISTS raw.page_failures (
+    source VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    failures INTEGER NOT NULL,
+    first_failed_at TIMESTAMPTZ NOT NULL,
+    last_run_id VARCHAR NOT NULL,
+    last_reason VARCHAR NOT NULL,
+    set_aside_at TIMESTAMPTZ,
+    PRIMARY KEY (source, sha256)
+);
 CREATE TABLE IF NOT EXISTS raw.load_state (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
@@ -106,6 +127,10 @@ CREATE TABLE IF NOT EXISTS audit.validations (
     rows_quarantined INTEGER NOT NULL,
     details JSON,
     PRIMARY KEY (run_id, suite)
+);
+CREATE TABLE IF NOT EXISTS audit.generations (
+    run_id VARCHAR PRIMARY KEY,
+    built_at TIMESTAMPTZ NOT NULL
 );
 CREATE TABLE IF NOT EXISTS audit.runs (
     run_id VARCHAR PRIMARY KEY,
@@ -130,7 +155,10 @@ CREATE TABLE IF NOT EXISTS audit.runs (
     entries_loaded INTEGER,
     entries_quarantined INTEGER,
     stage_seconds JSON,
-    message VARCHAR
+    message VARCHAR,
+    warnings VARCHAR[],
+    exit_code INTEGER,
+    item_versions_rewritten INTEGER
 );
 """
 
@@ -143,6 +171,45 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         path.parent.mkdir(parents=True, exist_ok=True)
     limit = os.environ.get("READOUTS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
     return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": limit})
+
+
+def open_build(
+    build: Path, published: Path, *, adopt_published: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """The writer's warehouse, with its schema. A warehouse made before builds and
+    publications were separate (only the published file exists) becomes the build warehouse
+    by copy. A file DuckDB cannot open is reported with what to do, not with DuckDB's raw
+    error."""
+    if adopt_published and not build.exists() and published.exists():
+        build.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(published, build.with_suffix(".migrating"))
+        os.replace(build.with_suffix(".migrating"), build)
+    try:
+        con = connect(build)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseBusy(
+                f"the build warehouse {build} is open in another process ({error}); only "
+                f"`readouts` runs may open it: analysts read {published}. Close that "
+                "process and run again."
+            ) from None
+        raise WarehouseUnusable(_unusable(build, error)) from None
+    except duckdb.Error as error:
+        raise WarehouseUnusable(_unusable(build, error)) from None
+    try:
+        ensure_schema(con)
+    except duckdb.Error as error:
+        con.close()
+        raise WarehouseUnusable(_unusable(build, error)) from None
+    return con
+
+
+def _unusable(build: Path, error: Exception) -> str:
+    return (
+        f"the build warehouse {build} cannot be opened ({type(error).__name__}: "
+        f"{str(error).splitlines()[0]}). Run `readouts rebuild` to set it aside and rebuild it "
+        "from the raw zone; the run history is kept."
+    )
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -14,16 +14,17 @@ import yaml
 
 from flows.models.rule_macros import create_rule_macros
 from flows.ops.failpoints import failpoint
+from flows.ops.outcomes import DataFailure
 from flows.settings import REFERENCE_DIR, SQL_DIR
 
 MODEL_LAYERS = ("staging", "intermediate", "marts")
 
 
-class ModelBuildError(RuntimeError):
+class ModelBuildError(DataFailure):
     """A model file failed; the message names the file and DuckDB's error."""
 
 
-class DataTestFailure(RuntimeError):
+class DataTestFailure(DataFailure):
     """One or more SQL data tests returned offending rows."""
 
 

@@ -68,6 +68,13 @@ QUARANTINE_SCHEMA = {
     "entry_position": pl.Int32,
     "reason": pl.String,
 }
+REVIEW_SCHEMA = {
+    "source": pl.String,
+    "item_id": pl.String,
+    "entry_sha": pl.String,
+    "review_reason": pl.String,
+    "detail": pl.String,
+}
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,8 @@ def normalize_pages(
                 "unknown_elements": ",".join(page.unknown_elements),
             }
         )
-        for entry in page.entries:
-            result = source.read_entry(entry, page.language)
+        results = [source.read_entry(entry, page.language) for entry in page.entries]
+        for result in _contradictions(results):
             if isinstance(result, Rejection):
                 quarantine.append(
                     _quarantined(
@@ -151,6 +158,33 @@ def normalize_pages(
         quarantine=pl.DataFrame(quarantine, schema=QUARANTINE_SCHEMA),
         pages=pl.DataFrame(pages_seen, schema=PAGE_SCHEMA),
     )
+
+
+def _contradictions(results: list[ItemRecord | Rejection]) -> list[ItemRecord | Rejection]:
+    """One page holding the same item twice with different bodies contradicts itself: which
+    one is current cannot be told, so every body of that item goes to quarantine (each kept
+    in the raw page, at its position) instead of one winning by chance."""
+    bodies: dict[str, set[str]] = {}
+    for result in results:
+        if isinstance(result, ItemRecord):
+            bodies.setdefault(result.item_id, set()).add(result.entry_sha)
+    contradicted = {item_id for item_id, shas in bodies.items() if len(shas) > 1}
+    if not contradicted:
+        return results
+    return [
+        Rejection(
+            result.source,
+            result.entry_sha,
+            result.item_id,
+            None,
+            f"the page holds {len(bodies[result.item_id])} different bodies for item "
+            f"{result.item_id}: all are kept in quarantine (see the raw page) until the "
+            "source serves one",
+        )
+        if isinstance(result, ItemRecord) and result.item_id in contradicted
+        else result
+        for result in results
+    ]
 
 
 def _quarantined(

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from flows.landing.raw_zone import ManifestRow, RawZone
-from flows.normalize.batch import normalize_pages
+from flows.normalize.batch import REVIEW_SCHEMA, normalize_pages
 from flows.sources.base import Source
 
 STAGED_TABLES = (
@@ -22,6 +22,7 @@ STAGED_TABLES = (
     "counterparts",
     "sentences",
     "quarantine",
+    "review",
 )
 
 
@@ -29,6 +30,8 @@ STAGED_TABLES = (
 class StagedBatch:
     directory: Path
     pages_normalised: int  # pages whose content was new to the normaliser
+    # manifest rows whose page file is missing from the raw zone: reported and skipped
+    missing_pages: tuple[str, ...] = ()
 
     def files(self, table: str) -> list[Path]:
         return sorted((self.directory / table).glob("*.parquet"))
@@ -120,6 +123,8 @@ def stage_pages(
     for table in STAGED_TABLES:
         (directory / table).mkdir(parents=True)
     seen: set[tuple[str, str]] = set()
+    missing = [row for row in rows if row.path and not zone.has_page(row)]
+    rows = [row for row in rows if row not in missing]
     for number, chunk in enumerate(_chunks(rows, chunk_pages)):
         name = f"{number:05d}.parquet"
         fetches_frame(chunk).write_parquet(directory / "fetches" / name)
@@ -139,4 +144,9 @@ def stage_pages(
             ("pages", batch.pages),
         ):
             frame.write_parquet(directory / table / name)
-    return StagedBatch(directory, pages_normalised)
+        pl.DataFrame(schema=REVIEW_SCHEMA).write_parquet(directory / "review" / name)
+    return StagedBatch(
+        directory,
+        pages_normalised,
+        tuple(f"{row.path} (fetch {row.fetch_id} of {row.url})" for row in missing),
+    )

@@ -1,7 +1,8 @@
 """One writer at a time. A run holds an exclusive lock on `<warehouse>.lock` from its first
 request to its last write; a second run exits at once, naming the holder. The lock is an
 OS file lock (flock): it disappears with the process, even after SIGKILL, so it never goes
-stale."""
+stale. Holding is re-entrant within a process: the command line takes the lock before
+Prefect starts, and the flow it then runs holds it on the same terms."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flows.ops.outcomes import WarehouseBusy
 
-class WarehouseBusy(RuntimeError):
-    """Another run is writing to the warehouse."""
+__all__ = ["WarehouseBusy", "hold_warehouse", "lock_path", "probe"]
+
+# lock file → how many holds this process has on it
+_HELD: dict[Path, int] = {}
 
 
 def lock_path(warehouse: Path) -> Path:
@@ -37,6 +41,13 @@ def _holder(path: Path) -> str:
 @contextmanager
 def hold_warehouse(warehouse: Path, *, run_id: str, command: str) -> Iterator[None]:
     path = lock_path(warehouse)
+    if _HELD.get(path):
+        _HELD[path] += 1
+        try:
+            yield
+        finally:
+            _HELD[path] -= 1
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
     try:
@@ -62,7 +73,11 @@ def hold_warehouse(warehouse: Path, *, run_id: str, command: str) -> Iterator[No
             )
         )
         handle.flush()
-        yield
+        _HELD[path] = 1
+        try:
+            yield
+        finally:
+            _HELD.pop(path, None)
     finally:
         handle.close()  # closing releases the lock
 
@@ -70,6 +85,8 @@ def hold_warehouse(warehouse: Path, *, run_id: str, command: str) -> Iterator[No
 def probe(warehouse: Path) -> str | None:
     """Who holds the warehouse right now, or None: a fast check before starting Prefect."""
     path = lock_path(warehouse)
+    if _HELD.get(path):
+        return None
     if not path.exists():
         return None
     with open(path, encoding="utf-8") as handle:

@@ -21,7 +21,40 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def export_marts(con: duckdb.DuckDBPyConnection, directory: Path, run_id: str) -> Path:
+def _csv_safe(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The mart with every text cell that a spreadsheet would run as a formula (one that
+    starts with = + - @, a tab or a carriage return: CSV injection) prefixed with an
+    apostrophe. The Parquet files keep the exact text."""
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = 'marts' and table_name = ? order by column_index",
+        [table],
+    ).fetchall()
+    selected = []
+    for name, data_type in columns:
+        if data_type != "VARCHAR":
+            selected.append(f'"{name}"')
+            continue
+        leads = r"[=+@\-\t\r]"
+        selected.append(
+            f"CASE WHEN regexp_matches(\"{name}\", '^{leads}') "
+            f'THEN concat(chr(39), "{name}") ELSE "{name}" END AS "{name}"'
+        )
+    return f"SELECT {', '.join(selected)} FROM marts.{table}"
+
+
+def exports_generation(directory: Path) -> str | None:
+    """The warehouse generation the exports were written from; None when there are none."""
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest.get("generation")
+
+
+def export_marts(
+    con: duckdb.DuckDBPyConnection, directory: Path, run_id: str, generation: str | None = None
+) -> Path:
     """Writes every mart into a fresh folder, then swaps it in: readers see the old exports
     or the new ones, never half of each."""
     staging = directory.with_name(directory.name + ".new")
@@ -33,7 +66,7 @@ def export_marts(con: duckdb.DuckDBPyConnection, directory: Path, run_id: str) -
         con.execute(
             f"COPY (SELECT * FROM marts.{table}) TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)"
         )
-        con.execute(f"COPY (SELECT * FROM marts.{table}) TO '{csv}' (FORMAT csv, HEADER true)")
+        con.execute(f"COPY ({_csv_safe(con, table)}) TO '{csv}' (FORMAT csv, HEADER true)")
         columns = con.execute(
             "select column_name, data_type, comment from duckdb_columns() "
             "where schema_name = 'marts' and table_name = ? order by column_index",
@@ -50,6 +83,9 @@ def export_marts(con: duckdb.DuckDBPyConnection, directory: Path, run_id: str) -
         )
     manifest = {
         "run_id": run_id,
+        "generation": generation,
+        "csv_formula_cells": "text cells that start with = + - @, a tab or a carriage return "
+        "are prefixed with ' in the CSV files; the Parquet files keep the exact text",
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "source_attribution": "President of Russia, kremlin.ru (CC BY 4.0)",
         "tables": tables,

@@ -23,9 +23,14 @@ class Failure:
     severity: str
     why: str
     unexpected_count: int
+    element_count: int
     examples: list[Any]
     failed_ids: list[tuple] = field(default_factory=list)
     error: str | None = None
+
+    @property
+    def share(self) -> float:
+        return self.unexpected_count / self.element_count if self.element_count else 0.0
 
     def describe(self) -> str:
         where = f" on column '{self.column}'" if self.column else ""
@@ -108,6 +113,7 @@ def run_suite(suite: Suite, frame: pl.DataFrame) -> SuiteResult:
                 severity=check.severity,
                 why=check.why,
                 unexpected_count=int(details.get("unexpected_count") or 0),
+                element_count=int(details.get("element_count") or frame.height),
                 examples=list(details.get("partial_unexpected_list") or [])[:MAX_EXAMPLES],
                 failed_ids=[
                     tuple(row.get(c) for c in id_columns)

@@ -1,38 +1,62 @@
 """Validates the normaliser's staged batch before anything touches the warehouse.
 
-Hard failures raise ValidationFailed: nothing is loaded. Row-level failures move the
-offending item versions (with their counterparts and sentences) to the staged quarantine
-with the reason, the raw file and the item id; everything else loads."""
+Hard failures (and row or review failures over their systemic share) raise
+ValidationFailed: nothing is loaded, and the pages the failing rows came from are named so
+that a page failing run after run can be set aside instead of blocking every later page.
+Row-level failures move the offending item versions (with their counterparts and
+sentences) to the staged quarantine with the reason, the raw file and the item id; review
+failures stay loaded and are listed for review. Everything else loads."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from flows.normalize.batch import REVIEW_SCHEMA
 from flows.normalize.stage import StagedBatch
+from flows.ops.outcomes import DataFailure
 from flows.sources.base import Source
 from flows.validate.gx_runner import Failure, SuiteResult, run_suite
-from flows.validate.suites import CALL_KINDS, HARD, ITEM_KEY, ROW, Suite, staged_suites
+from flows.validate.suites import (
+    CALL_KINDS,
+    HARD,
+    ITEM_KEY,
+    REVIEW,
+    ROW,
+    SYSTEMIC_MIN_ROWS,
+    Suite,
+    staged_suites,
+)
 
 
-class ValidationFailed(RuntimeError):
+class ValidationFailed(DataFailure):
     """A hard expectation failed: the batch is unusable and nothing was loaded."""
 
-    def __init__(self, results: list[SuiteResult]) -> None:
+    def __init__(self, results: list[SuiteResult], blamed: dict[str, str] | None = None) -> None:
         self.results = results
+        # fetch id → page sha256 of the pages the failing rows came from
+        self.blamed = blamed or {}
         hard = [f for r in results for f in r.failures if f.severity == HARD]
         lines = "\n  ".join(f.describe() for f in hard)
         super().__init__(
-            f"validation failed, nothing was loaded (the warehouse is unchanged):\n  {lines}"
+            "validation failed, nothing was loaded (the warehouse is unchanged); the pages "
+            "stay in the raw zone and are tried again, and a page that fails in every run is "
+            f"set aside after a few runs:\n  {lines}"
         )
+
+    @property
+    def first_line(self) -> str:
+        hard = [f for r in self.results for f in r.failures if f.severity == HARD]
+        return hard[0].describe() if hard else str(self)
 
 
 @dataclass(frozen=True)
 class ValidationOutcome:
     results: list[SuiteResult]
     quarantined: dict[str, int]  # suite → item versions moved to quarantine
+    flagged: dict[str, int] = field(default_factory=dict)  # suite → item versions for review
 
 
 def _scan(batch: StagedBatch, table: str) -> pl.LazyFrame:
@@ -144,13 +168,88 @@ def _move_to_quarantine(batch: StagedBatch, condemned: dict[tuple, list[Failure]
     batch.replace("quarantine", pl.concat([quarantine, moved.select(quarantine.columns)]))
 
 
+def _escalate(results: list[SuiteResult], suites: tuple[Suite, ...]) -> list[SuiteResult]:
+    """Row and review failures over their check's systemic share become hard."""
+    shares = {
+        (suite.name, check.why): check.systemic_share
+        for suite in suites
+        for check in suite.checks
+        if check.systemic_share is not None
+    }
+    escalated = []
+    for result in results:
+        failures = []
+        for failure in result.failures:
+            share = shares.get((failure.suite, failure.why))
+            if (
+                failure.severity != HARD
+                and share is not None
+                and failure.unexpected_count >= SYSTEMIC_MIN_ROWS
+                and failure.share > share
+            ):
+                failure = replace(
+                    failure,
+                    severity=HARD,
+                    why=f"{failure.why} [systemic: {failure.share:.0%} of {failure.element_count} "
+                    f"rows fail, over the {share:.0%} threshold]",
+                )
+            failures.append(failure)
+        escalated.append(replace(result, failures=failures))
+    return escalated
+
+
+def _blamed_pages(results: list[SuiteResult], frames: dict[str, pl.DataFrame]) -> dict[str, str]:
+    """The pages (fetch id → sha256) that hard failures came from; every page of the batch
+    when a failure names no rows (a column that vanished)."""
+    fetches = frames["fetches"]
+    items = frames["items"]
+    blamed: set[str] = set()
+    for result in results:
+        for failure in result.failures:
+            if failure.severity != HARD:
+                continue
+            if not failure.failed_ids:
+                blamed.update(frames["pages"]["fetch_id"].to_list())
+                continue
+            for failed in failure.failed_ids:
+                if failure.suite in ("raw_manifest", "raw_pages"):
+                    blamed.add(str(failed[0]))
+                    continue
+                item_id = failed[1] if len(failed) > 2 else failed[0]
+                blamed.update(items.filter(pl.col("item_id") == str(item_id))["fetch_id"].to_list())
+    shas = dict(zip(fetches["fetch_id"].to_list(), fetches["sha256"].to_list(), strict=True))
+    return {fetch_id: shas.get(fetch_id) or "" for fetch_id in sorted(blamed)}
+
+
+def _flag_for_review(batch: StagedBatch, results: list[SuiteResult]) -> dict[str, int]:
+    flags = [
+        {
+            **dict(zip(ITEM_KEY, failed[: len(ITEM_KEY)], strict=True)),
+            "review_reason": failure.suite + "_check",
+            "detail": failure.why,
+        }
+        for result in results
+        for failure in result.failures
+        if failure.severity == REVIEW
+        for failed in failure.failed_ids
+    ]
+    frame = pl.DataFrame(flags, schema=REVIEW_SCHEMA).unique(
+        subset=[*ITEM_KEY, "review_reason"], keep="first", maintain_order=True
+    )
+    batch.replace("review", pl.concat([batch.frame("review"), frame]))
+    return {suite: count for suite, count in frame.group_by("review_reason").len().iter_rows()}
+
+
 def validate_staged(batch: StagedBatch, source: Source) -> ValidationOutcome:
     if batch.pages_normalised == 0:
         return ValidationOutcome([], {})  # nothing new to validate (and GE is not imported)
     frames = _frames(batch, source)
-    results = [run_suite(suite, _needed(frames[suite.table], suite)) for suite in staged_suites()]
+    suites = staged_suites()
+    results = [run_suite(suite, _needed(frames[suite.table], suite)) for suite in suites]
+    results = _escalate(results, suites)
     if any(f.severity == HARD for r in results for f in r.failures):
-        raise ValidationFailed(results)
+        raise ValidationFailed(results, _blamed_pages(results, frames))
+    flagged = _flag_for_review(batch, results)
     condemned = _row_failures(results)
     if condemned:
         _move_to_quarantine(batch, condemned)
@@ -158,4 +257,4 @@ def validate_staged(batch: StagedBatch, source: Source) -> ValidationOutcome:
     for failures in condemned.values():
         for suite in {f.suite for f in failures}:
             per_suite[suite] = per_suite.get(suite, 0) + 1
-    return ValidationOutcome(results, per_suite)
+    return ValidationOutcome(results, per_suite, flagged)

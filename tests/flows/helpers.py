@@ -12,6 +12,8 @@ from flows.settings import Settings
 GROWING_TABLES = {
     "audit.runs",
     "audit.validations",
+    "audit.generations",
+    "raw.page_failures",
     "raw.fetches",
     "raw.fetch_entries",
     "staging.stg_fetches",

@@ -12,6 +12,7 @@ import pytest
 
 from flows.demo.atom_pages import FeedItem, paginate
 from flows.demo.server import FeedServer, feed_paths
+from flows.ops import run_log
 from flows.settings import PROJECT_ROOT
 from flows.sources.kremlin.source import KremlinSource
 from tests.cli_commands import readouts_run
@@ -88,7 +89,7 @@ def test_two_concurrent_runs_in_two_processes(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
         )
-        lock = tmp_path / "warehouse" / "readouts.duckdb.lock"
+        lock = tmp_path / "build" / "readouts.duckdb.lock"
         deadline = time.monotonic() + 60
         while not (lock.exists() and "run_id" in lock.read_text()):
             assert time.monotonic() < deadline and first.poll() is None, first.stderr.read()
@@ -100,14 +101,21 @@ def test_two_concurrent_runs_in_two_processes(tmp_path):
         second_seconds = time.monotonic() - started
         out, err = first.communicate(timeout=120)
     assert second.returncode == 3, second.stderr
-    assert "is being written by run" in second.stderr and "nothing was changed" in second.stderr
+    assert second.stderr.count("\n") == 1  # one line, no traceback
+    assert "is being written by run" in second.stderr and "changed nothing" in second.stderr
     assert second_seconds < 15  # at once: it does not wait for, or start, Prefect
     assert first.returncode == 0, err
     assert "new entries: 100" in out
+    statuses = {
+        record["status"]
+        for record in run_log.latest_records(tmp_path / "runs" / "run-log.jsonl").values()
+    }
+    assert statuses == {"success", "busy"}  # the refusal is recorded too
     runs = query(
-        tmp_path / "warehouse" / "readouts.duckdb", "select count(*), min(status) from audit.runs"
+        tmp_path / "warehouse" / "readouts.duckdb",
+        "select status from audit.runs where status = 'success'",
     )
-    assert runs == [(1, "success")]
+    assert runs == [("success",)]
 
 
 def test_an_interrupted_backfill_resumes_where_it_stopped(tmp_path):

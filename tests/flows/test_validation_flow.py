@@ -1,4 +1,5 @@
-"""Hard validation failures stop the run before the warehouse changes; results are kept."""
+"""Systemic validation failures stop the run before the warehouse changes and publish
+nothing; one odd entry is a row problem; results are kept either way."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 
 from flows.demo.atom_pages import FeedItem, entry_xml, paginate
 from flows.demo.server import FeedServer, feed_paths
+from flows.ops.outcomes import EXIT_DATA
 from flows.sources.kremlin.source import KremlinSource
 from tests.flows.helpers import flow_settings, query, table_fingerprints
 
@@ -29,19 +31,14 @@ def _item(item_id: str, published: str = "2021-06-30T16:10:00+04:00", **changes)
 
 BASELINE = [_item("2"), _item("1", "2021-06-29T12:00:00+04:00")]
 
-BAD_FEEDS = {
-    "date before 2000": [_item("3", "1999-12-31T12:00:00+04:00"), *BASELINE],
-    "new call title pattern": [
-        _item(
-            "3",
-            title="Call with President of France Emmanuel Macron",
-            lead="The two presidents talked about trade.",
-        ),
-        *BASELINE,
-    ],
+# Systemic failures: the feed changed under us. Nothing loads, nothing is published.
+SYSTEMIC_FEEDS = {
     "every entry without content": [
         _item("3", lead="", paragraphs=[]),
         _item("4", lead="", paragraphs=[]),
+    ],
+    "most entries dated in the future": [
+        _item(str(n), "2031-01-01T12:00:00+04:00") for n in range(3, 8)
     ],
 }
 
@@ -57,48 +54,85 @@ def baseline(tmp_path):
     with _serve(BASELINE) as server:
         run_flow(flow_settings(server.base_url, tmp_path))
     settings = flow_settings("http://unused", tmp_path)
-    return settings, table_fingerprints(settings.warehouse_path)
+    return settings, table_fingerprints(settings.build_path)
 
 
-@pytest.mark.parametrize("case", list(BAD_FEEDS))
-def test_a_hard_failure_leaves_the_warehouse_as_it_was(baseline, case):
-    from flows.pipeline import run_flow
-    from flows.validate.staged import ValidationFailed
-
-    settings, before = baseline
-    with _serve(BAD_FEEDS[case]) as server, pytest.raises(ValidationFailed) as failure:
-        run_flow(settings.with_(base_url=server.base_url))
-    assert "nothing was loaded" in str(failure.value)
-    assert table_fingerprints(settings.warehouse_path) == before
+def _assert_failed_and_unchanged(settings, before, published, summary, says):
+    assert (summary.status, summary.exit_code) == ("failed", EXIT_DATA)
+    assert says in summary.message and "nothing was loaded" in summary.message
+    assert table_fingerprints(settings.build_path) == before
+    assert settings.warehouse_path.read_bytes() == published  # nothing was published
     (status, message) = query(
-        settings.warehouse_path,
+        settings.build_path,
         "select status, message from audit.runs order by started_at desc limit 1",
     )[0]
     assert status == "failed" and "suite '" in message
-    failed_suites = query(
-        settings.warehouse_path,
+    assert query(
+        settings.build_path,
         "select suite from audit.validations where not success and hard_failures > 0",
     )
-    assert failed_suites
     report = (settings.warehouse_path.parent / "validation-report.html").read_text()
     assert "failed" in report and "<script" not in report
     # the raw zone kept what was fetched: the next run can reprocess it once fixed
     assert any(settings.raw_dir.rglob("*.xml"))
 
 
-def test_a_renamed_entry_element_is_a_hard_failure(baseline):
+@pytest.mark.parametrize("case", list(SYSTEMIC_FEEDS))
+def test_a_systemic_failure_leaves_the_warehouse_as_it_was(baseline, case):
     from flows.pipeline import run_flow
-    from flows.validate.staged import ValidationFailed
 
     settings, before = baseline
+    published = settings.warehouse_path.read_bytes()
+    with _serve(SYSTEMIC_FEEDS[case]) as server:
+        summary = run_flow(settings.with_(base_url=server.base_url))
+    says = "lacks its text" if "content" in case else "systemic"
+    _assert_failed_and_unchanged(settings, before, published, summary, says)
+
+
+def test_a_renamed_entry_element_is_a_hard_failure(baseline):
+    from flows.pipeline import run_flow
+
+    settings, before = baseline
+    published = settings.warehouse_path.read_bytes()
     renamed = [
         FeedItem(None, None, None, None, "", [], raw_xml=entry_xml(item).replace("entry>", "item>"))
         for item in [_item("3"), *BASELINE]
     ]
-    with _serve(renamed) as server, pytest.raises(ValidationFailed) as failure:
-        run_flow(settings.with_(base_url=server.base_url))
-    assert "no entries parsed from a non-empty page" in str(failure.value)
-    assert table_fingerprints(settings.warehouse_path) == before
+    with _serve(renamed) as server:
+        summary = run_flow(settings.with_(base_url=server.base_url))
+    _assert_failed_and_unchanged(
+        settings, before, published, summary, "no entries parsed from a non-empty page"
+    )
+
+
+def test_one_odd_entry_is_a_row_problem_and_the_rest_loads(baseline):
+    from flows.pipeline import run_flow
+
+    settings, _ = baseline
+    odd = [
+        _item("3", "2031-01-01T12:00:00+04:00"),
+        _item(
+            "4",
+            title="Call with President of France Emmanuel Macron",
+            lead="The two presidents talked about trade.",
+        ),
+        *BASELINE,
+    ]
+    with _serve(odd) as server:
+        summary = run_flow(settings.with_(base_url=server.base_url))
+    assert (summary.status, summary.exit_code) == ("success", 0)
+    assert (
+        query(settings.warehouse_path, "select item_id, reason from staging.stg_quarantine")[0][0]
+        == "3"
+    )
+    latest = query(
+        settings.warehouse_path,
+        "select item_id, kind from intermediate.int_latest_item_versions order by item_id",
+    )
+    assert latest == [("1", "telephone call"), ("2", "telephone call"), ("4", "other")]
+    assert query(
+        settings.warehouse_path, "select item_id, review_reason from raw.review_flags"
+    ) == [("4", "items_check")]
 
 
 def test_every_suite_is_recorded_for_a_successful_run(baseline):

@@ -6,10 +6,10 @@ from tests.reliability.cases import Outcome
 
 
 def render_tally(outcomes: list[Outcome]) -> str:
-    lines = [f"{'case':<28}{'result':<8}{'served':>8}{'in warehouse':>14}{'quarantined':>13}"]
+    lines = [f"{'case':<36}{'result':<8}{'served':>8}{'in warehouse':>14}{'quarantined':>13}"]
     for o in outcomes:
         lines.append(
-            f"{o.case:<28}{'pass' if o.passed else 'FAIL':<8}{o.served:>8}"
+            f"{o.case:<36}{'pass' if o.passed else 'FAIL':<8}{o.served:>8}"
             f"{o.in_warehouse:>14}{o.quarantined:>13}"
         )
     passed = sum(o.passed for o in outcomes)

@@ -9,7 +9,7 @@ import pytest
 
 from flows.validate.gx_runner import run_suite
 from flows.validate.staged import ValidationFailed
-from flows.validate.suites import HARD, ROW, staged_suites
+from flows.validate.suites import HARD, REVIEW, ROW, staged_suites
 
 SUITES = {suite.name: suite for suite in staged_suites()}
 
@@ -48,13 +48,55 @@ def test_duplicate_keys_are_a_hard_failure_naming_the_rows():
     assert failure.unexpected_count == 2
 
 
-def test_dates_outside_the_plausible_range_are_hard():
-    (failure,) = _failures(
+def test_a_date_from_the_future_or_before_the_web_is_a_row_problem():
+    failures = _failures(
         "items",
-        _items(published_at=[datetime(1999, 12, 31, tzinfo=UTC), datetime(2022, 1, 1, tzinfo=UTC)]),
+        _items(published_at=[datetime(1989, 12, 31, tzinfo=UTC), datetime(2031, 1, 1, tzinfo=UTC)]),
     )
-    assert (failure.severity, failure.column) == (HARD, "published_at")
-    assert "2000-01-01 .. tomorrow" in failure.why
+    (failure,) = failures
+    assert (failure.severity, failure.column) == (ROW, "published_at")
+    assert "before 1990 or after tomorrow" in failure.why
+    assert failure.failed_ids == [("kremlin", "1", "a"), ("kremlin", "2", "b")]
+
+
+def test_a_date_in_1999_is_history_not_a_failure():
+    # Putin was acting president from 31 December 1999: a backfill reaches that far
+    frame = _items(published_at=[datetime(1999, 12, 31, tzinfo=UTC)] * 2)
+    assert run_suite(SUITES["items"], frame).success
+
+
+def _many(count: int, bad: int, **bad_values) -> pl.DataFrame:
+    frame = pl.concat([_items().head(1)] * count).with_columns(
+        item_id=pl.Series([str(n) for n in range(count)]),
+        entry_sha=pl.Series([f"sha{n}" for n in range(count)]),
+        title=pl.lit("Meeting on the budget"),
+        kind=pl.lit("other"),
+        is_call=pl.lit(False),
+        title_looks_like_call=pl.lit(False),
+    )
+    rows = frame.to_dicts()
+    for row in rows[:bad]:
+        row.update(bad_values)
+    return pl.DataFrame(rows, schema=frame.schema)
+
+
+def _escalated(frame: pl.DataFrame):
+    from flows.validate.staged import _escalate
+
+    suites = staged_suites()
+    results = [run_suite(suite, frame) for suite in suites if suite.name == "items"]
+    return [f for r in _escalate(results, suites) for f in r.failures]
+
+
+def test_one_odd_entry_stays_a_row_problem_but_most_of_a_batch_is_systemic():
+    future = datetime(2031, 1, 1, tzinfo=UTC)
+    (one,) = _escalated(_many(20, 1, published_at=future))
+    assert one.severity == ROW
+    (most,) = _escalated(_many(20, 11, published_at=future))
+    assert most.severity == HARD and "systemic: 55% of 20 rows" in most.why
+    # a small batch needs at least SYSTEMIC_MIN_ROWS failing rows to be systemic
+    (two,) = _escalated(_many(2, 2, published_at=future))
+    assert two.severity == ROW
 
 
 def test_a_missing_column_is_hard_and_says_which():
@@ -77,9 +119,14 @@ def test_row_level_failures_name_the_items():
     assert all(f.failed_ids == [("kremlin", "1", "a")] for f in failures)
 
 
-def test_a_new_call_title_pattern_fails_loudly():
+def test_a_title_that_looks_like_a_call_but_is_not_classified_as_one_is_for_review():
     (failure,) = _failures("items", _items(kind=["other", "other"]))
-    assert failure.severity == HARD and "new title pattern" in failure.why
+    assert failure.severity == REVIEW and "new title pattern" in failure.why
+    assert failure.failed_ids == [("kremlin", "1", "a")]
+    (most,) = _escalated(
+        _many(10, 6, title="Telephone conversation with X", title_looks_like_call=True)
+    )
+    assert most.severity == HARD
 
 
 def test_a_call_without_counterpart_is_quarantined():

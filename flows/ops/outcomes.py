@@ -1,0 +1,46 @@
+"""What a run can end in, and the exit code each one gives. Expected operational failures
+carry one line saying what to do; anything else is a bug and keeps its traceback."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_USAGE = 2  # argparse's own code for bad arguments
+EXIT_BUSY = 3  # another run holds the writer's lock; nothing was changed
+EXIT_SOURCE = 4  # the source was unreachable, refused, or served a broken feed
+EXIT_DATA = 5  # systemic validation failure, a failed data test, or every entry quarantined
+EXIT_WAREHOUSE = 6  # the build warehouse cannot be opened: `readouts rebuild`
+EXIT_PREFECT = 7  # Prefect's API could not be reached or started
+
+# A finished run's status → its exit code.
+STATUS_EXIT = {"success": EXIT_OK, "partial": EXIT_SOURCE, "failed": EXIT_DATA}
+
+
+class ExpectedFailure(RuntimeError):
+    """A failure an operator can act on: its message is the whole story."""
+
+    exit_code = EXIT_BUG
+    status = "failed"
+
+
+class WarehouseBusy(ExpectedFailure):
+    """Another run is writing to the warehouse."""
+
+    exit_code = EXIT_BUSY
+    status = "busy"
+
+
+class WarehouseUnusable(ExpectedFailure):
+    """The build warehouse exists but DuckDB cannot open it (corrupt, truncated, empty)."""
+
+    exit_code = EXIT_WAREHOUSE
+
+
+class DataFailure(ExpectedFailure):
+    """The data failed a systemic check; nothing was published."""
+
+    exit_code = EXIT_DATA
+
+
+class PrefectUnavailable(ExpectedFailure):
+    exit_code = EXIT_PREFECT

@@ -1,0 +1,24 @@
+"""The README's first command works from a fresh clone on a busy machine (both cores held
+by busy loops), with Prefect's temporary server and no Prefect settings of ours."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from flows.settings import PROJECT_ROOT
+
+
+def test_the_first_command_succeeds_from_a_fresh_clone_with_both_cores_busy():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "READOUTS_"))}
+    result = subprocess.run(
+        ["bash", "scripts/first_command_busy.sh"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "succeeded" in result.stdout
+    print(result.stdout.splitlines()[-1])
