@@ -177,10 +177,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return build_flow(settings, run_id=run_id)
 
     def run(run_id: str):
-        from flows.ops.runtime import with_task_runner
         from flows.pipeline import run_flow
 
-        return with_task_runner(run_flow, settings)(settings, run_id=run_id)
+        return run_flow(settings, run_id=run_id)
 
     if args.command == "build":
         return run_command("build", settings, build)

@@ -24,8 +24,6 @@ class Settings:
     since: date | None = None
     until: date | None = None
     overlap_pages: int = 2
-    # "threads" (Prefect's default) or the dotted path of a Prefect TaskRunner class
-    task_runner: str = "threads"
     pause_seconds: float = 1.0
     timeout_seconds: float = 30.0
     max_retries: int = 4
@@ -86,8 +84,6 @@ def from_environment(**overrides: object) -> Settings:
         env["warehouse"] = Path(value)
     if value := os.environ.get("READOUTS_REFERENCE_DIR"):
         env["reference_dir"] = Path(value)
-    if value := os.environ.get("READOUTS_TASK_RUNNER"):
-        env["task_runner"] = value
     if value := os.environ.get("READOUTS_PAUSE_SECONDS"):
         env["pause_seconds"] = float(value)
     env.update({key: value for key, value in overrides.items() if value is not None})

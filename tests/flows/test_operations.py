@@ -4,6 +4,7 @@ that resumes."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from datetime import date
@@ -146,3 +147,49 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(tmp_path):
         "select value from raw.load_state where key = 'backfill_checkpoint:kremlin'",
     )[0]
     assert '"completed": [["2020-01-01", null]]' in checkpoint
+
+
+def _hold_the_lock(build, ready, release):
+    from flows.ops.lock import hold_warehouse
+
+    with hold_warehouse(build, run_id="another", command="run"):
+        ready.set()
+        release.wait(60)
+
+
+def test_scheduled_runs_end_failed_or_skipped_in_prefect_with_one_line(
+    tmp_path, monkeypatch, capsys
+):
+    import multiprocessing
+
+    from flows.pipeline import scheduled_flow
+
+    monkeypatch.setenv("READOUTS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("READOUTS_PAUSE_SECONDS", "0")
+    with FeedServer(feed_paths(paginate(_items(5)), FEED)) as server:
+        monkeypatch.setenv("READOUTS_BASE_URL", server.base_url)
+        ok = scheduled_flow(return_state=True)
+        assert ok.is_completed() and ok.name == "Completed"
+        (tmp_path / "build" / "readouts.duckdb").write_bytes(b"")  # a corrupt build
+        failed = scheduled_flow(return_state=True)
+        assert failed.is_failed() and "readouts rebuild" in failed.message
+        context = multiprocessing.get_context("fork")
+        ready, release = context.Event(), context.Event()
+        holder = context.Process(
+            target=_hold_the_lock, args=(tmp_path / "build" / "readouts.duckdb", ready, release)
+        )
+        holder.start()
+        try:
+            assert ready.wait(10)
+            skipped = scheduled_flow(return_state=True)
+        finally:
+            release.set()
+            holder.join()
+    assert skipped.is_completed() and skipped.name == "Skipped"
+    assert "being written by run another" in skipped.message
+    printed = re.findall(r"^\S+ \S+Z run \S+ (\w+): ", capsys.readouterr().out, re.MULTILINE)
+    assert printed == ["success", "failed", "busy"]
+    statuses = [
+        r["status"] for r in run_log.latest_records(tmp_path / "runs" / "run-log.jsonl").values()
+    ]
+    assert statuses == ["success", "failed", "busy"]

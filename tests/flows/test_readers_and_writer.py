@@ -3,6 +3,7 @@ file while readers hold the old one open, and they keep a consistent snapshot.""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -31,6 +32,14 @@ def _readouts(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def _analyst(path, counts, again) -> None:
+    with duckdb.connect(str(path), read_only=True) as con:
+        query = "select count(*) from intermediate.int_latest_item_versions"
+        counts.put(con.execute(query).fetchone()[0])
+        again.wait(300)
+        counts.put(con.execute(query).fetchone()[0])
+
+
 def test_a_run_publishes_while_a_connection_and_a_bi_pool_hold_the_file(tmp_path):
     from prefect.settings import PREFECT_API_URL
 
@@ -47,8 +56,13 @@ def test_a_run_publishes_while_a_connection_and_a_bi_pool_hold_the_file(tmp_path
         )
     assert first.returncode == 0, first.stderr
 
-    analyst = duckdb.connect(str(published), read_only=True)
-    # a BI tool's pool: the connection stays open between queries
+    # an analyst's session in another process (DuckDB CLI, a notebook), and a BI tool's
+    # pool in this one: both keep the file open across the run
+    context = multiprocessing.get_context("fork")
+    counts, again = context.Queue(), context.Event()
+    analyst = context.Process(target=_analyst, args=(published, counts, again))
+    analyst.start()
+    assert counts.get(timeout=30) == 20
     engine = create_engine(f"duckdb:///{published}", connect_args={"read_only": True})
     with engine.connect() as pooled:
         assert pooled.execute(text("select count(*) from marts.calls")).scalar() is not None
@@ -70,15 +84,17 @@ def test_a_run_publishes_while_a_connection_and_a_bi_pool_hold_the_file(tmp_path
         assert "new items: 25" in second.stdout and "(published now)" in second.stdout
         # the readers keep the snapshot they opened
         old = "select count(*) from intermediate.int_latest_item_versions"
-        assert analyst.execute(old).fetchone()[0] == 20 == items_before
+        again.set()
+        assert counts.get(timeout=30) == 20 == items_before
         assert bi_before.execute(text(old)).scalar() == 20
         # a new connection (here, a new process) sees the new rows
         fresh = _readouts("query", old, "--format", "csv", "--warehouse", str(published), env=env)
         assert fresh.returncode == 0 and fresh.stdout.splitlines()[-1] == "45"
     finally:
+        again.set()
+        analyst.join(30)
         bi_before.close()
         engine.dispose()
-        analyst.close()
 
 
 def test_bi_tools_read_column_metadata_through_sqlalchemy(demo_run):
