@@ -34,9 +34,7 @@ def _free_port() -> int:
 
 @contextmanager
 def _busy_cores(count: int):
-    loops = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)
-    ]
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
     try:
         yield
     finally:
@@ -49,8 +47,17 @@ def _busy_cores(count: int):
 def _prefect_server(env: dict[str, str]):
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
-         str(port)],
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -75,8 +82,12 @@ def _prefect_server(env: dict[str, str]):
 def _timed_run(base_url: str, data_dir: Path, env: dict[str, str]) -> float:
     started = time.perf_counter()
     result = subprocess.run(
-        readouts_run(base_url, data_dir), cwd=PROJECT_ROOT, env=env, capture_output=True,
-        text=True, timeout=600,
+        readouts_run(base_url, data_dir),
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
