@@ -227,12 +227,6 @@ def staged_suites() -> tuple[Suite, ...]:
                     "a counterpart listed twice would double the counts by country",
                 ),
                 Check(
-                    "ExpectColumnValuesToNotBeNull",
-                    {"column": "resolved_as"},
-                    ROW,
-                    "a call whose counterpart cannot be resolved to a country or organisation",
-                ),
-                Check(
                     "ExpectColumnValuesToMatchRegex",
                     {"column": "country_code", "regex": r"^[A-Z]{2}$"},
                     ROW,

@@ -58,7 +58,7 @@ def _who(counterparts):
             "",
             [
                 ("Gurbanguly Berdimuhamedov", "President", "TM", None),
-                ("Serdar Berdimuhamedov", "President-Elect", "TM", None),
+                ("Serdar Berdimuhamedov", "President-elect", "TM", None),
             ],
         ),
         (
