@@ -134,13 +134,17 @@ def generate_countries() -> list[dict[str, str]]:
             if n
         ]
         candidates = [p for n in iso_names if n for p in without_parentheses(n)]
-        name = override.get("name") or candidates[0]
         official = [
             p
             for n in (getattr(country, "official_name", None),)
             if n
             for p in without_parentheses(uninvert(n))
         ]
+        # a name that lists places with a comma reads badly in a title; the official one may not
+        readable = [n for n in candidates if ", " not in n] or [
+            n for n in official if ", " not in n
+        ]
+        name = override.get("name") or (readable or candidates)[0]
         alternatives = []
         for spelling in info.get("altSpellings") or []:
             spelling = spelling.strip()

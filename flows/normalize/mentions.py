@@ -99,9 +99,7 @@ class MentionFinder:
         name = self._name
 
         def of_place(group: str) -> str:
-            return (
-                rf"\s+of\s+(?:the\s+)?(?:(?P<{group}>{place})|(?P<{group}_ru>{_RUSSIAN_PLACE}))\b"
-            )
+            return rf"\s+of\s+(?:the\s+)?(?:(?P<{group}>{place})|(?P<{group}_ru>{_RUSSIAN_PLACE}))(?!\w)"
 
         role_prefix = (
             rf"(?:(?P<role_office>{office})\s+of\s+(?:the\s+)?(?P<role_place>{place}),\s+"
@@ -114,13 +112,13 @@ class MentionFinder:
         )
         by_origin = (
             rf"\b(?:\d+|[a-z]+)-year-old\s+(?P<young_name>{name})\s+from\s+(?:the\s+)?"
-            rf"(?:(?P<young_place>{place})\b|(?P<young_place_ru>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*))"
+            rf"(?:(?P<young_place>{place})(?!\w)|(?P<young_place_ru>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*))"
         )
         return re.compile(rf"{by_office}|{by_origin}")
 
     @cached_property
     def places_pattern(self) -> re.Pattern[str]:
-        return re.compile(rf"\b(?:{trie_alternation(self.reference.place_spellings)})\b")
+        return re.compile(rf"\b(?:{trie_alternation(self.reference.place_spellings)})(?!\w)")
 
     @cached_property
     def bare_name(self) -> re.Pattern[str]:

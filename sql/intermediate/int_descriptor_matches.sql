@@ -1,34 +1,32 @@
 -- Descriptors found where the readout describes the conversation itself. A frame
 -- (reference/tone_frames.csv) is a pattern with a list of descriptors in it; each
 -- descriptor of the list (reference/tone_lexicon.csv) is a label. The reference.* macros
--- are compiled from those files before the models run.
-with frame_hits as (
+-- are compiled from those files before the models run, and give every match with its
+-- offset (a phrase that occurs twice is two rows at two positions).
+with frame_matches as (
     select
-        s.*,
+        s.source,
+        s.item_id,
+        s.version,
+        s.sentence_no,
+        s.char_start as sentence_start,
+        s.sentence_text,
         unnest(reference.frame_hits(s.sentence_text)) as hit
     from intermediate.int_call_sentences as s
-),
-
-frame_matches as (
-    select
-        source,
-        item_id,
-        version,
-        sentence_no,
-        char_start as sentence_start,
-        sentence_text,
-        hit.frame,
-        unnest(hit.matched) as matched_text,
-        unnest(hit.lists) as descriptor_list
-    from frame_hits
-    where len(hit.matched) > 0
 ),
 
 descriptors as (
     select
         m.*,
-        unnest(reference.descriptors_in(m.descriptor_list)) as found
+        unnest(reference.descriptors_in(m.hit.list)) as found
     from frame_matches as m
+),
+
+occurrences as (
+    select
+        d.*,
+        unnest(d.found.hits) as occurrence
+    from descriptors as d
 )
 
 select
@@ -37,13 +35,10 @@ select
     version,
     'descriptor' as label_kind,
     found.descriptor as label,
-    frame as matched_by,
+    hit.frame as matched_by,
     sentence_no,
     sentence_text,
-    found.text as matched_text,
-    sentence_start + strpos(sentence_text, matched_text) - 1
-        + strpos(matched_text, found.text) - 1 as char_start,
-    sentence_start + strpos(sentence_text, matched_text) - 1
-        + strpos(matched_text, found.text) - 1 + length(found.text) as char_end
-from descriptors
-where found.text != ''
+    occurrence.text as matched_text,
+    sentence_start + hit.list_start + occurrence.start as char_start,
+    sentence_start + hit.list_start + occurrence.start + length(occurrence.text) as char_end
+from occurrences

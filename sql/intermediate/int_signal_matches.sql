@@ -1,11 +1,14 @@
 -- Formulaic signals (satisfaction, gratitude, condolences, greetings, concern, divergence,
--- exchange of views, agreement to continue contacts), one row per cue found
--- (reference/tone_signals.csv, compiled into reference.signal_hits).
+-- exchange of views, agreement to continue contacts), one row per cue found, at its own
+-- position (reference/tone_signals.csv, compiled into reference.signal_hits). Signals are
+-- what the readout reports the sides did: in an item with a verbatim exchange (a
+-- transcript), the speakers' own words ("Thank you.") are not read for signals.
 with hits as (
     select
         s.*,
         unnest(reference.signal_hits(s.sentence_text)) as hit
     from intermediate.int_call_sentences as s
+    where not s.in_verbatim_exchange
 ),
 
 matches as (
@@ -17,9 +20,8 @@ matches as (
         char_start as sentence_start,
         sentence_text,
         hit.signal,
-        unnest(hit.hits) as matched_text
+        unnest(hit.hits) as occurrence
     from hits
-    where len(hit.hits) > 0
 )
 
 select
@@ -31,7 +33,7 @@ select
     signal as matched_by,
     sentence_no,
     sentence_text,
-    matched_text,
-    sentence_start + strpos(sentence_text, matched_text) - 1 as char_start,
-    sentence_start + strpos(sentence_text, matched_text) - 1 + length(matched_text) as char_end
+    occurrence.text as matched_text,
+    sentence_start + occurrence.start as char_start,
+    sentence_start + occurrence.start + length(occurrence.text) as char_end
 from matches

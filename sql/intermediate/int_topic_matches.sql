@@ -1,6 +1,7 @@
 -- Topic cues found in call readouts, on word boundaries (reference/topics.csv, compiled
--- into reference.topic_hits). A cue inside a greeting formula does not count, except for
--- topics that are about the occasion itself (elections, holidays, sport).
+-- into reference.topic_hits), each at its own position. A cue inside a greeting formula
+-- does not count, except for topics that are about the occasion itself (elections,
+-- holidays, sport); the same word outside the greeting, later in the sentence, does.
 with hits as (
     select
         s.*,
@@ -17,16 +18,16 @@ located as (
         h.char_start as sentence_start,
         h.sentence_text,
         h.hit.topic,
-        unnest(h.hit.hits) as matched_text
+        unnest(h.hit.hits) as occurrence
     from hits as h
-    where len(h.hit.hits) > 0
 ),
 
 positioned as (
     select
         l.*,
         t.counts_in_greetings,
-        strpos(l.sentence_text, l.matched_text) - 1 as offset_in_sentence
+        l.occurrence.text as matched_text,
+        l.occurrence.start as offset_in_sentence
     from located as l
     inner join staging.stg_topics as t on t.topic = l.topic
 )

@@ -60,7 +60,9 @@ _TITLE_COUNTERPARTS = re.compile(
     re.IGNORECASE,
 )
 
-_SIDE = r"(?P<side>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+# A side is named by its adjective or its country's name, which may hold "and", "of the" or
+# "St." ("the Saint Vincent and the Grenadines side", "the St. Lucian side").
+_SIDE = r"(?P<side>[A-ZÀ-Þ][\w'’.-]*(?:,?\s+(?:[A-ZÀ-Þ][\w'’.-]*|and|of|the|da|y))*)"
 _INITIATIVE = re.compile(
     rf"\b(?i:at|on)\s+the\s+{_SIDE}\s+(?:side|party)['’]s\s+initiative"
     rf"|\b(?i:at|on)\s+the\s+initiative\s+of\s+the\s+"
