@@ -99,7 +99,8 @@ class MentionFinder:
         name = self._name
 
         def of_place(group: str) -> str:
-            return rf"\s+of\s+(?:the\s+)?(?:(?P<{group}>{place})|(?P<{group}_ru>{_RUSSIAN_PLACE}))(?!\w)"
+            known, russian = rf"(?P<{group}>{place})", rf"(?P<{group}_ru>{_RUSSIAN_PLACE})"
+            return rf"\s+of\s+(?:the\s+)?(?:{known}|{russian})(?!\w)"
 
         role_prefix = (
             rf"(?:(?P<role_office>{office})\s+of\s+(?:the\s+)?(?P<role_place>{place}),\s+"
