@@ -50,7 +50,7 @@ from flows.sources import get_source
 from flows.summary import RunSummary
 from flows.validate.gx_runner import SuiteResult
 from flows.validate.marts import validate_marts
-from flows.validate.report import record_validations, write_report
+from flows.validate.report import calls_to_review, record_validations, write_report
 from flows.validate.staged import ValidationFailed, ValidationOutcome, validate_staged
 
 T = TypeVar("T")
@@ -248,6 +248,7 @@ def run_flow(settings: Settings, command: str = "run") -> RunSummary:
                         validations.marts.extend(validate_built(con))
                     record_models_fingerprint(con, models)
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
+            summary.calls_to_review = calls_to_review(con)
             landed, loaded_entries, quarantined = reconcile(con, settings.source)
             if not unchanged:
                 with _timed(summary, "publish"):
@@ -285,6 +286,7 @@ def build_flow(settings: Settings) -> RunSummary:
                     con, models_fingerprint(reference_dir=settings.reference_dir)
                 )
             summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
+            summary.calls_to_review = calls_to_review(con)
             publish(con, settings, summary.run_id)
         summary.models_built = built.models_built
         summary.tests_passed = built.tests_passed

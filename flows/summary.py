@@ -22,6 +22,7 @@ class RunSummary:
     item_versions_loaded: int = 0
     quarantined: int = 0
     calls: int = 0
+    calls_to_review: int = 0  # marts.review_queue; not an audit.runs column
     models_built: int = 0
     tests_passed: int = 0
     expectations_evaluated: int = 0
@@ -40,6 +41,7 @@ class RunSummary:
     def as_row(self) -> dict:
         row = asdict(self)
         row.pop("warehouse")
+        row.pop("calls_to_review")
         return row
 
     def lines(self) -> list[str]:
@@ -53,7 +55,8 @@ class RunSummary:
             lines.append(f"  extraction stopped: {self.stopped_reason}")
         lines += [
             f"  item versions loaded: {self.item_versions_loaded}; "
-            f"quarantined: {self.quarantined}; calls in marts.calls: {self.calls}",
+            f"quarantined: {self.quarantined}; calls in marts.calls: {self.calls} "
+            f"({self.calls_to_review} to review in marts.review_queue)",
             f"  validation: {self.expectations_evaluated} expectations evaluated, "
             f"{self.expectations_failed} failed",
             f"  models built: {self.models_built}; data tests passed: {self.tests_passed}",
@@ -78,6 +81,7 @@ class RunSummary:
             ("item versions loaded", self.item_versions_loaded),
             ("quarantined", self.quarantined),
             ("calls", self.calls),
+            ("calls to review (marts.review_queue)", self.calls_to_review),
             ("models built", self.models_built),
             ("data tests passed", self.tests_passed),
             ("expectations evaluated", self.expectations_evaluated),

@@ -104,6 +104,42 @@ def _who(counterparts):
             "",
             [("Anatoly Bibilov", "President", "GE", None)],
         ),
+        # issue 13: a country the old reference data lacked, and the country before the office
+        (
+            "Telephone conversation with President of Angola Joao Lourenco",
+            "",
+            [("Joao Lourenco", "President", "AO", None)],
+        ),
+        (
+            "Telephone conversation with UAE President Mohammed bin Zayed Al Nahyan",
+            "",
+            [("Mohammed bin Zayed Al Nahyan", "President", "AE", None)],
+        ),
+        (
+            "Telephone conversation with President of France Emmanuel Macron and President of "
+            "Atlantis Jo Doe",
+            "",
+            [
+                ("Emmanuel Macron", "President", "FR", None),
+                ("President of Atlantis Jo Doe", "President", None, None),
+            ],
+        ),
+        (
+            "Telephone conversation with King Abdullah II of Jordan",
+            "",
+            [("Abdullah II", "King", "JO", None)],
+        ),
+        (
+            "Telephone conversation with Governor of the Kursk Region Ivan Sample",
+            "",
+            [("Ivan Sample", "Governor", "RU", None)],
+        ),
+        (
+            "Telephone conversation with Ivan Sample",
+            "Vladimir Putin had a telephone conversation with five-year-old Ivan Sample from "
+            "Buryatia.",
+            [("Ivan Sample", None, "RU", None)],
+        ),
     ],
 )
 def test_counterparts(rules, title, lead, expected):
