@@ -46,14 +46,23 @@ def _whole_words(variants: str) -> str:
     return "(?i)" + WORD + "(?:" + variants + ")" + WORD
 
 
-def _located(regex: str, subject: str = "s") -> str:
-    """Every match of `regex` in `subject` with its 0-based character offset. DuckDB has no
-    match positions; the pieces between matches (regexp_split_to_array) give them: a
-    match starts after all earlier pieces and matches. Both functions walk the text with
-    the same leftmost, non-overlapping rule, so the lists line up."""
+def _located(regex: str, subject: str = "s", groups: tuple[str, ...] = ()) -> str:
+    """Every match of `regex` in `subject`, as aligned lists: 'prefixes' (the text between
+    the previous match and this one) and 'matched', plus any `groups` of the regex. DuckDB
+    has no match positions; the models turn the prefixes into offsets with a running sum.
+    One pass with a lazy prefix, `(.*?)(regex)`, finds the same leftmost, non-overlapping
+    matches as the regex alone. Most sentences match no given rule: a cheap first test
+    spares them the extraction."""
+    scan = _literal(f"((?s:.*?))({regex})")
+    fields = {"prefixes": 1, "matched": 2} | {name: 3 + n for n, name in enumerate(groups)}
+    found = ", ".join(
+        f"{_literal(name)}: regexp_extract_all({subject}, {scan}, {group})"
+        for name, group in fields.items()
+    )
+    empty = ", ".join(f"{_literal(name)}: []::VARCHAR[]" for name in fields)
     return (
-        f"reference.locate(regexp_extract_all({subject}, {_literal(regex)}), "
-        f"regexp_split_to_array({subject}, {_literal(regex)}))"
+        f"(case when regexp_matches({subject}, {_literal(regex)}) "
+        f"then {{{found}}} else {{{empty}}} end)"
     )
 
 
@@ -89,21 +98,13 @@ def create_rule_macros(con: duckdb.DuckDBPyConnection) -> int:
 
     def frame_hits(frame: str, pattern: str) -> str:
         regex = _frame_regex(frame, pattern, descriptor_list)
-        extract = f"regexp_extract_all(s, {_literal(regex)}"
         return (
-            f"list_transform({_located(regex)}, lambda m, i: {{'frame': {_literal(frame)}, "
-            f"'matched': m.text, 'start': m.start, "
-            f"'list': ({extract}, 2))[i], "
-            f"'list_start': m.start + length(({extract}, 1))[i])}})"
+            f"{{'frame': {_literal(frame)}, 'hits': {_located(regex, groups=('before', 'list'))}}}"
         )
 
     macros = {
-        # per frame: each match, its offset, and the descriptor list in it with its offset
-        "frame_hits": "flatten(["
-        + ", ".join(frame_hits(frame, pattern) for frame, pattern in frames)
-        + "])"
-        if frames
-        else "[]",
+        # per frame: each match, the text before its descriptor list, and the list
+        "frame_hits": "[" + ", ".join(frame_hits(f, p) for f, p in frames) + "]",
         # per descriptor: its spellings in a list such as "frank and business-like"
         "descriptors_in": _struct_list(
             [
@@ -121,12 +122,6 @@ def create_rule_macros(con: duckdb.DuckDBPyConnection) -> int:
             f"(?i)(?:{greeting}|{WORD}wish(?:ed|es|ing)?{WORD}){GREETING_CLAUSE_END}"
         ),
     }
-    con.execute(
-        "CREATE OR REPLACE MACRO reference.locate(matches, pieces) AS "
-        "list_transform(matches, lambda m, i: {'text': m, 'start': "
-        "length(coalesce(array_to_string(pieces[1:i], ''), '')) "
-        "+ length(coalesce(array_to_string(matches[1:i - 1], ''), ''))})"
-    )
     for name, body in macros.items():
         con.execute(f"CREATE OR REPLACE MACRO reference.{name}(s) AS {body}")
-    return len(macros) + 1
+    return len(macros)

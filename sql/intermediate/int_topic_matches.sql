@@ -1,7 +1,8 @@
 -- Topic cues found in call readouts, on word boundaries (reference/topics.csv, compiled
--- into reference.topic_hits), each at its own position. A cue inside a greeting formula
--- does not count, except for topics that are about the occasion itself (elections,
--- holidays, sport); the same word outside the greeting, later in the sentence, does.
+-- into reference.topic_hits), each at its own position (the running sum of the text before
+-- each match). A cue inside a greeting formula does not count, except for topics that are
+-- about the occasion itself (elections, holidays, sport); the same words outside the
+-- greeting, later in the sentence, do.
 with hits as (
     select
         s.*,
@@ -18,16 +19,20 @@ located as (
         h.char_start as sentence_start,
         h.sentence_text,
         h.hit.topic,
-        unnest(h.hit.hits) as occurrence
+        unnest(h.hit.hits.prefixes) as prefix,
+        unnest(h.hit.hits.matched) as matched_text,
+        generate_subscripts(h.hit.hits.matched, 1) as n
     from hits as h
+    where len(h.hit.hits.matched) > 0
 ),
 
 positioned as (
     select
         l.*,
         t.counts_in_greetings,
-        l.occurrence.text as matched_text,
-        l.occurrence.start as offset_in_sentence
+        cast(sum(cast(length(l.prefix) + length(l.matched_text) as bigint)) over (
+            partition by l.source, l.item_id, l.sentence_no, l.topic order by l.n
+        ) as bigint) - length(l.matched_text) as offset_in_sentence
     from located as l
     inner join staging.stg_topics as t on t.topic = l.topic
 )

@@ -196,10 +196,11 @@ def rule_db():
 
 def _descriptors(con: duckdb.DuckDBPyConnection, sentences: list[str]) -> list[set[str]]:
     rows = con.execute(
-        "select n, list_distinct(flatten(list_transform(reference.frame_hits(s), lambda h: "
-        "list_transform(list_filter(reference.descriptors_in(h.list), lambda d: len(d.hits) > 0), "
-        "lambda d: d.descriptor)))) from (select unnest(?) as s, generate_subscripts(?, 1) as n) "
-        "order by n",
+        "select n, list_distinct(flatten(list_transform(reference.frame_hits(s), lambda f: "
+        "flatten(list_transform(f.hits.list, lambda l: list_transform(list_filter("
+        "reference.descriptors_in(l), lambda d: len(d.hits.matched) > 0), "
+        "lambda d: d.descriptor)))))) "
+        "from (select unnest(?) as s, generate_subscripts(?, 1) as n) order by n",
         [sentences, sentences],
     ).fetchall()
     return [set(found or []) for _, found in rows]
