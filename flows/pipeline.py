@@ -66,7 +66,7 @@ from flows.sources import get_source
 from flows.summary import RunSummary, new_run_id
 from flows.validate.gx_runner import SuiteResult
 from flows.validate.marts import validate_marts
-from flows.validate.report import record_validations, write_report
+from flows.validate.report import calls_to_review, record_validations, write_report
 from flows.validate.staged import ValidationFailed, ValidationOutcome, validate_staged
 
 T = TypeVar("T")
@@ -416,6 +416,7 @@ def run_flow(settings: Settings, command: str = "run", run_id: str | None = None
                 summary.message = "nothing new: the marts are current and were not rebuilt"
         shutil.rmtree(batch.directory, ignore_errors=True)
         summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
+        summary.calls_to_review = calls_to_review(con)
         landed, loaded_entries, quarantined = reconcile(con, settings.source)
         summary.item_versions_loaded = loaded.item_versions
         summary.item_versions_rewritten = loaded.rewritten
@@ -448,6 +449,7 @@ def build_flow(settings: Settings, run_id: str | None = None) -> RunSummary:
             record_models_fingerprint(con, models_fingerprint(reference_dir=settings.reference_dir))
             snapshot.mark_generation(con, summary.run_id)
         summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
+        summary.calls_to_review = calls_to_review(con)
         summary.models_built = built.models_built
         summary.tests_passed = built.tests_passed
         _finish(summary, "success")

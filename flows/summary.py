@@ -28,6 +28,7 @@ class RunSummary:
     item_versions_rewritten: int = 0
     quarantined: int = 0
     calls: int = 0
+    calls_to_review: int = 0  # rows of marts.review_queue
     models_built: int = 0
     tests_passed: int = 0
     expectations_evaluated: int = 0
@@ -69,7 +70,8 @@ class RunSummary:
                 else ""
             )
             + "; "
-            f"quarantined: {self.quarantined}; calls in marts.calls: {self.calls}",
+            f"quarantined: {self.quarantined}; calls in marts.calls: {self.calls} "
+            f"({self.calls_to_review} to review in marts.review_queue)",
             f"  validation: {self.expectations_evaluated} expectations evaluated, "
             f"{self.expectations_failed} failed",
             f"  models built: {self.models_built}; data tests passed: {self.tests_passed}",
@@ -108,6 +110,7 @@ class RunSummary:
             ("item versions loaded", self.item_versions_loaded),
             ("quarantined", self.quarantined),
             ("calls", self.calls),
+            ("calls to review (marts.review_queue)", self.calls_to_review),
             ("models built", self.models_built),
             ("data tests passed", self.tests_passed),
             ("expectations evaluated", self.expectations_evaluated),

@@ -15,6 +15,7 @@ from flows.landing.raw_zone import RawZone
 from flows.load.loader import load_staged
 from flows.load.warehouse import ensure_schema, transaction
 from flows.models.runner import build_models
+from flows.normalize.reference import Reference
 from flows.normalize.stage import stage_pages
 from flows.settings import REFERENCE_DIR
 from flows.sources.kremlin.source import KremlinSource
@@ -24,7 +25,7 @@ def build_warehouse(
     items: Sequence[FeedItem], directory: Path, reference_dir: Path = REFERENCE_DIR
 ) -> duckdb.DuckDBPyConnection:
     zone = RawZone(directory / "raw", "kremlin")
-    source = KremlinSource()
+    source = KremlinSource(Reference(reference_dir))
     for number, body in paginate(items).items():
         fetch = FetchResult(source.page_url("http://x", number), datetime.now(UTC), 200, body)
         page = source.parse_page(body)

@@ -158,7 +158,8 @@ CREATE TABLE IF NOT EXISTS audit.runs (
     message VARCHAR,
     warnings VARCHAR[],
     exit_code INTEGER,
-    item_versions_rewritten INTEGER
+    item_versions_rewritten INTEGER,
+    calls_to_review INTEGER
 );
 """
 

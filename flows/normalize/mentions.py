@@ -1,12 +1,19 @@
 """People named with their office and country in English readouts:
 "Prime Minister of the Republic of India Narendra Modi", "US President Joseph Biden",
-"King Hamad bin Isa Al Khalifa of Bahrain", "Chairperson of the African Union,
-President of the Republic of Senegal Macky Sall", "14-year-old Mark Koblenev from the
-Moscow Region". The vocabulary comes from the reference CSVs."""
+"UAE President Mohammed bin Zayed Al Nahyan", "King Hamad bin Isa Al Khalifa of Bahrain",
+"Chairperson of the African Union, President of the Republic of Senegal Macky Sall",
+"14-year-old Mark Koblenev from the Moscow Region". The vocabulary comes from the
+reference CSVs; the grammar (office before or after the country, "of" or attributive) is
+here.
+
+A counterpart whose country or organisation is not in the reference data is still a
+mention: it keeps the words as written and no place, so that the call loads and is listed
+for review instead of disappearing."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -15,11 +22,42 @@ from flows.normalize.reference import Place, Reference
 _TOKEN = r"(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][\w'’-]*)"
 _PARTICLE = r"(?:bin|ibn|bint|al|el|de|da|di|dos|van|von|der|den|le|la|du)"
 _NOT_A_NAME = r"(?:The|During|At|On|In|Following|Vladimir Putin|Mr|Mrs|Ms)\b"
+# Places inside Russia, by the grammar of their names: calls with their people are domestic.
+# "Republic of X" is not among them: a foreign republic the reference data lacks must go to
+# review, not pass for Russian.
+_RUSSIAN_PLACE = (
+    r"(?:[A-Z][\w'’-]+\s+){1,3}(?:Region|Territory|Autonomous\s+Area|Autonomous\s+Region)"
+    r"|Moscow|St\.?\s+Petersburg|Sevastopol"
+)
+# Where a title's list of counterparts holds a piece that names nobody.
+_CONNECTIVE_ONLY = re.compile(r"^(?:[a-z]+\s*)*$")
 
 
-def _alternation(spellings: object) -> str:
-    ordered = sorted(set(spellings), key=len, reverse=True)  # type: ignore[arg-type]
-    return "|".join(re.escape(spelling) for spelling in ordered)
+def trie_alternation(spellings: Iterable[str]) -> str:
+    """A regex alternation of literal spellings as a prefix tree: Python's engine tries the
+    alternatives of a flat list one by one at every position, which costs hundreds of
+    attempts per character with every country of the world; a tree fails at the first
+    character that no spelling continues. Longer spellings win (greedy optional tails)."""
+    tree: dict = {}
+    for spelling in set(spellings):
+        if not spelling:
+            continue
+        node = tree
+        for char in spelling:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return render(tree) or r"[^\s\S]"
 
 
 @dataclass(frozen=True)
@@ -45,41 +83,67 @@ class MentionFinder:
         self.reference = reference
 
     @cached_property
+    def _office(self) -> str:
+        return trie_alternation(self.reference.offices)
+
+    @cached_property
     def _name(self) -> str:
-        office = _alternation(self.reference.offices)
         return (
-            rf"(?!(?:{office}|{_NOT_A_NAME}))"
+            rf"(?!(?:{self._office}|{_NOT_A_NAME}))"
             rf"{_TOKEN}(?:\s+(?:{_PARTICLE}\s+)*{_TOKEN}|\s+(?:al|el)-[\w'’-]+)*"
         )
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        office = _alternation(self.reference.offices)
-        place = _alternation(self.reference.place_spellings)
-        adjective = _alternation(self.reference.adjectives)
+        office = self._office
+        place = trie_alternation(self.reference.place_spellings)
+        attributive = trie_alternation(self.reference.attributive)
         name = self._name
+
+        def of_place(group: str) -> str:
+            known, russian = rf"(?P<{group}>{place})", rf"(?P<{group}_ru>{_RUSSIAN_PLACE})"
+            return rf"\s+of\s+(?:the\s+)?(?:{known}|{russian})(?!\w)"
+
         role_prefix = (
             rf"(?:(?P<role_office>{office})\s+of\s+(?:the\s+)?(?P<role_place>{place}),\s+"
-            rf"|(?P<role_adjective>{adjective})\s+(?P<role_office2>{office}),\s+)?"
+            rf"|(?P<role_adjective>{attributive})\s+(?P<role_office2>{office}),\s+)?"
         )
         by_office = (
-            rf"{role_prefix}(?:(?P<adjective>{adjective})\s+)?\b(?P<office>{office})\b"
-            rf"(?:\s+of\s+(?:the\s+)?(?P<place>{place})\b)?,?\s+(?P<name>{name})"
-            rf"(?:\s+of\s+(?:the\s+)?(?P<place_after>{place})\b)?"
+            rf"{role_prefix}(?:\b(?P<adjective>{attributive})(?:['’]s)?\s+)?\b(?P<office>{office})\b"
+            rf"(?:{of_place('place')})?,?\s+(?P<name>{name})"
+            rf"(?:{of_place('place_after')})?"
         )
         by_origin = (
             rf"\b(?:\d+|[a-z]+)-year-old\s+(?P<young_name>{name})\s+from\s+(?:the\s+)?"
-            rf"(?P<young_place>{place})\b"
+            rf"(?:(?P<young_place>{place})(?!\w)|(?P<young_place_ru>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*))"
         )
         return re.compile(rf"{by_office}|{by_origin}")
+
+    @cached_property
+    def places_pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"\b(?:{trie_alternation(self.reference.place_spellings)})(?!\w)")
 
     @cached_property
     def bare_name(self) -> re.Pattern[str]:
         return re.compile(rf"^{self._name}$")
 
-    def find(self, text: str) -> list[Mention]:
+    @cached_property
+    def leading_office(self) -> re.Pattern[str]:
+        return re.compile(rf"^(?:\w+\s+)?(?P<office>{self._office})\b")
+
+    def places_in(self, text: str) -> set[Place]:
         spellings = self.reference.place_spellings
-        adjectives = self.reference.adjectives
+        return {spellings[m.group(0)] for m in self.places_pattern.finditer(text)}
+
+    def _place(self, groups: dict[str, str | None], key: str) -> Place | None:
+        if groups.get(key):
+            return self.reference.place_spellings[groups[key]]  # type: ignore[index]
+        if groups.get(f"{key}_ru"):
+            return self.reference.russia
+        return None
+
+    def find(self, text: str) -> list[Mention]:
+        attributive = self.reference.attributive
         mentions = []
         for match in self.pattern.finditer(text):
             groups = match.groupdict()
@@ -88,22 +152,21 @@ class MentionFinder:
                     Mention(
                         groups["young_name"],
                         None,
-                        spellings[groups["young_place"]],
+                        self._place(groups, "young_place"),
                         None,
                         match.start(),
                         match.end(),
                     )
                 )
                 continue
-            place_text = groups["place"] or groups["place_after"]
-            place = spellings[place_text] if place_text else None
+            place = self._place(groups, "place") or self._place(groups, "place_after")
             if place is None and groups["adjective"]:
-                place = adjectives[groups["adjective"]]
+                place = attributive[groups["adjective"]]
             role = None
             if groups["role_place"]:
-                role = spellings[groups["role_place"]]
+                role = self.reference.place_spellings[groups["role_place"]]
             elif groups["role_adjective"]:
-                role = adjectives[groups["role_adjective"]]
+                role = attributive[groups["role_adjective"]]
             mentions.append(
                 Mention(
                     groups["name"],
@@ -118,18 +181,25 @@ class MentionFinder:
 
     def find_with_bare_names(self, text: str) -> list[Mention]:
         """Mentions in a list such as a title's "Olaf Scholz and Emmanuel Macron": people
-        with an office, and the remaining pieces that are names alone."""
+        with an office, the remaining pieces that are names alone, and pieces that name
+        someone in words the reference data does not know ("President of Atlantis Jo Doe"),
+        kept as written, unresolved."""
         mentions = self.find(text)
         remainder = text
         for mention in reversed(mentions):
             remainder = remainder[: mention.start] + "|" + remainder[mention.end :]
         offset_guess = 0
         for piece in re.split(r"\||,\s*|\s+and\s+", remainder):
-            piece = piece.strip()
-            if piece and self.bare_name.match(piece):
-                start = text.find(piece, offset_guess)
-                mentions.append(Mention(piece, None, None, None, start, start + len(piece)))
-                offset_guess = start + len(piece)
+            piece = piece.strip().strip(",;")
+            if not piece or _CONNECTIVE_ONLY.match(piece):
+                continue
+            start = text.find(piece, offset_guess)
+            offset_guess = start + len(piece)
+            office = None
+            if not self.bare_name.match(piece):
+                leading = self.leading_office.match(piece)
+                office = self.reference.offices[leading.group("office")] if leading else None
+            mentions.append(Mention(piece, office, None, None, start, start + len(piece)))
         return sorted(mentions, key=lambda mention: mention.start)
 
     def enrich(self, mention: Mention, known: list[Mention]) -> Mention:
@@ -140,7 +210,11 @@ class MentionFinder:
             if other.place is not None and (
                 other.name == mention.name or other.surname == mention.surname
             ):
-                return replace(mention, place=other.place, office=mention.office or other.office)
+                # an unresolved piece "President of Atlantis Jo Doe" takes the name alone
+                name = other.name if mention.name.endswith(f" {other.name}") else mention.name
+                return replace(
+                    mention, name=name, place=other.place, office=mention.office or other.office
+                )
         person = self.reference.people.get(mention.name)
         if person is None:
             matches = [

@@ -77,6 +77,23 @@ class Reference:
         return adjectives
 
     @cached_property
+    def attributive(self) -> dict[str, Place]:
+        """Every spelling that may stand before an office: the adjectives, and the nouns used
+        attributively ("UAE President", "Angola's President" is not attributive)."""
+        attributive = dict(self.adjectives)
+        for spelling, place in self.place_spellings.items():
+            attributive.setdefault(spelling, place)
+        return attributive
+
+    @cached_property
+    def russia(self) -> Place:
+        """Russia's own place: counterparts from Russian regions are domestic."""
+        for row in self._read("countries.csv"):
+            if row["code"] == "RU":
+                return Place(row["name"], "RU", None)
+        return Place("Russia", "RU", None)
+
+    @cached_property
     def offices(self) -> dict[str, str]:
         return {
             pattern: row["office"]

@@ -21,7 +21,8 @@ padding:0 .3rem;margin-right:.3rem;font-size:.85rem}.chart{max-width:100%;height
 
 TOP_COUNTERPARTS = """
 select coalesce(country_code, organisation) as counterpart, count(distinct item_id) as calls
-from marts.call_counterparts group by 1 order by calls desc, counterpart limit ?
+from marts.call_counterparts where coalesce(country_code, organisation) is not null
+group by 1 order by calls desc, counterpart limit ?
 """
 
 
@@ -104,6 +105,7 @@ def _initiators(con: duckdb.DuckDBPyConnection) -> str:
         select coalesce(p.country_code, p.organisation), coalesce(c.initiated_by, 'not stated'),
                count(distinct c.item_id)
         from marts.calls c join marts.call_counterparts p using (source, item_id)
+        where coalesce(p.country_code, p.organisation) is not null
         group by all
         """
     ).fetchall():
@@ -152,8 +154,23 @@ def _latest_calls(con: duckdb.DuckDBPyConnection, limit: int = 15) -> str:
     return "".join(parts) or "<p>No calls yet.</p>"
 
 
+def _review_queue(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
+    """Calls loaded with something the reference data could not resolve."""
+    rows = con.execute(
+        "select title, url, call_date, detail from marts.review_queue order by call_date desc"
+    ).fetchall()
+    items = "".join(
+        f"<li><a href='{escape(url, quote=True)}'>{escape(title)}</a> "
+        f"({escape(str(call_date))}): {escape(detail)}</li>"
+        for title, url, call_date, detail in rows
+    )
+    calls = con.execute("select count(distinct (source, item_id)) from marts.review_queue")
+    return calls.fetchone()[0], f"<ul>{items}</ul>" if rows else "<p>Nothing to review.</p>"
+
+
 def write_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> Path:
     calls = con.execute("select count(*) from marts.calls").fetchone()[0]
+    to_review, review_list = _review_queue(con)
     html = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -162,7 +179,8 @@ def write_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> Pat
         "<h1>Call readouts</h1>",
         f"<p class='note'>{calls} call readouts. Run {escape(run_id)}, written "
         f"{escape(datetime.now(UTC).isoformat(timespec='seconds'))}. Source texts: President of "
-        "Russia, kremlin.ru (CC BY 4.0). Every label is traceable in marts.tone_evidence.</p>",
+        "Russia, kremlin.ru (CC BY 4.0). Every label is traceable in marts.tone_evidence. "
+        f"Calls that need review (marts.review_queue): {to_review}.</p>",
         "<section><h2>Calls per month</h2>",
         _calls_per_month(con),
         "</section>",
@@ -177,6 +195,9 @@ def write_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> Pat
         "</section>",
         "<section><h2>Latest calls and their tone evidence</h2>",
         _latest_calls(con),
+        "</section>",
+        "<section><h2>Calls that need review</h2>",
+        review_list,
         "</section>",
         "</body></html>",
     ]

@@ -63,6 +63,18 @@ code{font-size:.9em}
 """
 
 
+def calls_to_review(con: duckdb.DuckDBPyConnection) -> int:
+    """Calls in marts.review_queue (0 before the marts exist)."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'marts' and table_name = 'review_queue'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    query = "select count(distinct (source, item_id)) from marts.review_queue"
+    return con.execute(query).fetchone()[0]
+
+
 def write_report(con: duckdb.DuckDBPyConnection, path: Path, latest: int = 20) -> Path:
     runs = con.execute(
         """
@@ -78,7 +90,9 @@ def write_report(con: duckdb.DuckDBPyConnection, path: Path, latest: int = 20) -
         f"<style>{_STYLE}</style></head><body><h1>Validation report</h1>",
         f"<p>Written {escape(datetime.now(UTC).isoformat(timespec='seconds'))}. "
         "Hard failures stop a run before it loads; row-level failures send rows to "
-        "<code>staging.stg_quarantine</code>.</p>",
+        "<code>staging.stg_quarantine</code>. Calls whose counterpart the reference data "
+        "could not resolve are loaded, not quarantined, and listed in "
+        f"<code>marts.review_queue</code>: {calls_to_review(con)} call(s) need review.</p>",
         "<h2>Recent runs</h2><table><tr><th>run</th><th>validated at</th><th>result</th>"
         "<th>rows</th><th>expectations</th><th>failed</th><th>hard</th><th>quarantined</th></tr>",
     ]

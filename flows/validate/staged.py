@@ -221,11 +221,18 @@ def _blamed_pages(results: list[SuiteResult], frames: dict[str, pl.DataFrame]) -
     return {fetch_id: shas.get(fetch_id) or "" for fetch_id in sorted(blamed)}
 
 
-def _flag_for_review(batch: StagedBatch, results: list[SuiteResult]) -> dict[str, int]:
+def _flag_for_review(
+    batch: StagedBatch, results: list[SuiteResult], suites: tuple[Suite, ...]
+) -> dict[str, int]:
+    reasons = {
+        (suite.name, check.why): check.review_reason or f"{suite.name}_check"
+        for suite in suites
+        for check in suite.checks
+    }
     flags = [
         {
             **dict(zip(ITEM_KEY, failed[: len(ITEM_KEY)], strict=True)),
-            "review_reason": failure.suite + "_check",
+            "review_reason": reasons.get((failure.suite, failure.why), f"{failure.suite}_check"),
             "detail": failure.why,
         }
         for result in results
@@ -249,7 +256,7 @@ def validate_staged(batch: StagedBatch, source: Source) -> ValidationOutcome:
     results = _escalate(results, suites)
     if any(f.severity == HARD for r in results for f in r.failures):
         raise ValidationFailed(results, _blamed_pages(results, frames))
-    flagged = _flag_for_review(batch, results)
+    flagged = _flag_for_review(batch, results, suites)
     condemned = _row_failures(results)
     if condemned:
         _move_to_quarantine(batch, condemned)

@@ -1,10 +1,13 @@
 -- Call readouts (telephone and video calls), newest version, with their counts.
+-- call_scope: 'domestic' when every counterpart is Russian (officials, citizens: the
+-- normaliser resolves people from Russian regions to RU), otherwise 'foreign'.
 with counterparts as (
     select
         source,
         item_id,
         entry_sha,
-        count(*) as counterpart_count
+        count(*) as counterpart_count,
+        count(*) filter (where country_code = 'RU' and organisation is null) as russian_count
     from staging.stg_item_counterparts
     group by all
 )
@@ -19,6 +22,10 @@ select
     v.published_at,
     v.published_date_local,
     v.kind,
+    case
+        when c.counterpart_count > 0 and c.russian_count = c.counterpart_count then 'domestic'
+        else 'foreign'
+    end as call_scope,
     v.initiated_by,
     v.initiative_evidence,
     coalesce(c.counterpart_count, 0) as counterpart_count,

@@ -1,11 +1,15 @@
 -- Formulaic signals (satisfaction, gratitude, condolences, greetings, concern, divergence,
--- exchange of views, agreement to continue contacts), one row per cue found
--- (reference/tone_signals.csv, compiled into reference.signal_hits).
+-- exchange of views, agreement to continue contacts), one row per cue found, at its own
+-- position (reference/tone_signals.csv, compiled into reference.signal_hits: each match
+-- with the text before it, whose running sum is the match's offset). Signals are what the
+-- readout reports the sides did: in an item with a verbatim exchange (a transcript), the
+-- speakers' own words ("Thank you.") are not read for signals.
 with hits as (
     select
         s.*,
         unnest(reference.signal_hits(s.sentence_text)) as hit
     from intermediate.int_call_sentences as s
+    where not s.in_verbatim_exchange
 ),
 
 matches as (
@@ -17,9 +21,20 @@ matches as (
         char_start as sentence_start,
         sentence_text,
         hit.signal,
-        unnest(hit.hits) as matched_text
+        unnest(hit.hits.prefixes) as prefix,
+        unnest(hit.hits.matched) as matched_text,
+        generate_subscripts(hit.hits.matched, 1) as n
     from hits
-    where len(hit.hits) > 0
+    where len(hit.hits.matched) > 0
+),
+
+positioned as (
+    select
+        *,
+        cast(sum(cast(length(prefix) + length(matched_text) as bigint)) over (
+            partition by source, item_id, sentence_no, signal order by n
+        ) as bigint) - length(matched_text) as offset_in_sentence
+    from matches
 )
 
 select
@@ -32,6 +47,6 @@ select
     sentence_no,
     sentence_text,
     matched_text,
-    sentence_start + strpos(sentence_text, matched_text) - 1 as char_start,
-    sentence_start + strpos(sentence_text, matched_text) - 1 + length(matched_text) as char_end
-from matches
+    sentence_start + offset_in_sentence as char_start,
+    sentence_start + offset_in_sentence + length(matched_text) as char_end
+from positioned

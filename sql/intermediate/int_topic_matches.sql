@@ -1,6 +1,8 @@
 -- Topic cues found in call readouts, on word boundaries (reference/topics.csv, compiled
--- into reference.topic_hits). A cue inside a greeting formula does not count, except for
--- topics that are about the occasion itself (elections, holidays, sport).
+-- into reference.topic_hits), each at its own position (the running sum of the text before
+-- each match). A cue inside a greeting formula does not count, except for topics that are
+-- about the occasion itself (elections, holidays, sport); the same words outside the
+-- greeting, later in the sentence, do.
 with hits as (
     select
         s.*,
@@ -17,16 +19,20 @@ located as (
         h.char_start as sentence_start,
         h.sentence_text,
         h.hit.topic,
-        unnest(h.hit.hits) as matched_text
+        unnest(h.hit.hits.prefixes) as prefix,
+        unnest(h.hit.hits.matched) as matched_text,
+        generate_subscripts(h.hit.hits.matched, 1) as n
     from hits as h
-    where len(h.hit.hits) > 0
+    where len(h.hit.hits.matched) > 0
 ),
 
 positioned as (
     select
         l.*,
         t.counts_in_greetings,
-        strpos(l.sentence_text, l.matched_text) - 1 as offset_in_sentence
+        cast(sum(cast(length(l.prefix) + length(l.matched_text) as bigint)) over (
+            partition by l.source, l.item_id, l.sentence_no, l.topic order by l.n
+        ) as bigint) - length(l.matched_text) as offset_in_sentence
     from located as l
     inner join staging.stg_topics as t on t.topic = l.topic
 )

@@ -1,3 +1,5 @@
+-- Counterparts of calls with a foreign side; a domestic call's Russian officials or
+-- citizens are not counterparts of Russia's foreign calls (marts.calls.call_scope).
 select
     c.item_id,
     c.source,
@@ -10,4 +12,5 @@ select
 from intermediate.int_call_items as c
 inner join staging.stg_item_counterparts as p
     on p.source = c.source and p.item_id = c.item_id and p.entry_sha = c.entry_sha
+where c.call_scope = 'foreign'
 order by c.published_at, c.item_id, p.counterpart_no

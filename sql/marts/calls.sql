@@ -6,6 +6,7 @@ select
     published_at,
     published_date_local as call_date,
     kind as call_kind,
+    call_scope,
     initiated_by,
     initiative_evidence,
     counterpart_count,

@@ -26,10 +26,17 @@ def test_calls_mart_holds_exactly_the_labelled_calls(corpus_run):
     warehouse = corpus_run["settings"].warehouse_path
     labels = call_labels()
     calls = {
-        row[0]: row[1:]
-        for row in query(warehouse, "select item_id, call_kind, initiated_by from marts.calls")
+        row[0]: row[1:3]
+        for row in query(
+            warehouse, "select item_id, call_kind, initiated_by, call_scope from marts.calls"
+        )
     }
     assert sorted(calls) == sorted(labels)
+    # Calls with Russian citizens or officials are domestic: no counterpart rows.
+    domestic = {key for key, label in labels.items() if set(label.counterparts) == {"RU"}}
+    assert domestic == {"67365", "67425", "67458"}
+    scopes = dict(query(warehouse, "select item_id, call_scope from marts.calls"))
+    assert {key for key, scope in scopes.items() if scope == "domestic"} == domestic
     counterparts: dict[str, list[str]] = {}
     for key, country, organisation in query(
         warehouse,
@@ -42,7 +49,7 @@ def test_calls_mart_holds_exactly_the_labelled_calls(corpus_run):
         for key, label in labels.items()
         if (
             calls[key] != (label.call_kind, label.initiated_by)
-            or tuple(counterparts.get(key, [])) != label.counterparts
+            or tuple(counterparts.get(key, [])) != (() if key in domestic else label.counterparts)
         )
     ]
     assert wrong == []
@@ -56,6 +63,11 @@ def test_the_120_telephone_titles_are_calls_and_briefings_are_not(corpus_run):
         title.startswith(("Briefing", "Talks with Prime Minister of Hungary"))
         for title in titles.values()
     )
+
+
+def test_no_call_waits_for_review_on_the_corpus(corpus_run):
+    warehouse = corpus_run["settings"].warehouse_path
+    assert query(warehouse, "select count(*) from marts.review_queue") == [(0,)]
 
 
 def test_published_at_is_the_true_instant(corpus_run):

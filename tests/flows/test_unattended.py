@@ -119,6 +119,10 @@ def test_a_title_that_looks_like_a_call_loads_and_is_flagged_for_review(
         flags = query(settings.warehouse_path, "select item_id, detail from raw.review_flags")
         assert [item_id for item_id, _ in flags] == ["6998"]
         assert "looks like a call" in flags[0][1]
+        queue = query(
+            settings.warehouse_path, "select item_id, review_reason from marts.review_queue"
+        )
+        assert queue == [("6998", "title_looks_like_a_call")]
         counts.update(in_warehouse=len(items))
 
 

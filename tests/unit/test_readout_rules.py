@@ -58,7 +58,7 @@ def _who(counterparts):
             "",
             [
                 ("Gurbanguly Berdimuhamedov", "President", "TM", None),
-                ("Serdar Berdimuhamedov", "President-Elect", "TM", None),
+                ("Serdar Berdimuhamedov", "President-elect", "TM", None),
             ],
         ),
         (
@@ -103,6 +103,42 @@ def _who(counterparts):
             "Telephone conversation with President of South Ossetia Anatoly Bibilov",
             "",
             [("Anatoly Bibilov", "President", "GE", None)],
+        ),
+        # issue 13: a country the old reference data lacked, and the country before the office
+        (
+            "Telephone conversation with President of Angola Joao Lourenco",
+            "",
+            [("Joao Lourenco", "President", "AO", None)],
+        ),
+        (
+            "Telephone conversation with UAE President Mohammed bin Zayed Al Nahyan",
+            "",
+            [("Mohammed bin Zayed Al Nahyan", "President", "AE", None)],
+        ),
+        (
+            "Telephone conversation with President of France Emmanuel Macron and President of "
+            "Atlantis Jo Doe",
+            "",
+            [
+                ("Emmanuel Macron", "President", "FR", None),
+                ("President of Atlantis Jo Doe", "President", None, None),
+            ],
+        ),
+        (
+            "Telephone conversation with King Abdullah II of Jordan",
+            "",
+            [("Abdullah II", "King", "JO", None)],
+        ),
+        (
+            "Telephone conversation with Governor of the Kursk Region Ivan Sample",
+            "",
+            [("Ivan Sample", "Governor", "RU", None)],
+        ),
+        (
+            "Telephone conversation with Ivan Sample",
+            "Vladimir Putin had a telephone conversation with five-year-old Ivan Sample from "
+            "Buryatia.",
+            [("Ivan Sample", None, "RU", None)],
         ),
     ],
 )

@@ -37,12 +37,55 @@ CASES = {
     "12": ("They called for a serious and constructive dialogue between Kiev and Donbass.", []),
     "13": ("Hope was expressed that serious talks would be organised.", []),
     "14": ("The conversation was constructive and friendly.", ["constructive", "friendly"]),
+    # Invented sentences in the grammar of readouts: adverbs, lists, apposition.
+    "15": (
+        "The conversation was held in a traditionally warm and friendly atmosphere.",
+        ["friendly", "warm"],
+    ),
+    "16": ("The leaders had an extremely frank exchange of views.", ["frank"]),
+    "17": ("The presidents had a very detailed conversation on trade.", ["detailed"]),
+    "18": (
+        "The conversation, frank and substantive, lasted over an hour.",
+        ["frank", "substantive"],
+    ),
+    "19": ("The talks were difficult but constructive.", ["constructive", "difficult"]),
+    "20": ("During the conversation, constructive proposals were reviewed.", []),
+    "21": ("Russia put forward very constructive proposals.", []),
 }
+
+
+TRANSCRIPT = (
+    "Vladimir Putin had a videoconference with the President of Finland. The President of Russia "
+    "thanked his counterpart for the invitation.",
+    "Vladimir Putin: Good afternoon. Thank you. I am glad to see you.",
+    "Sauli Niinisto: Thank you, Mr President. We expressed our satisfaction with trade.",
+)
+NARRATIVE_THANKS_ONLY_IN_SPEECH = (
+    "Vladimir Putin had a videoconference with the President of Finland.",
+    "Vladimir Putin: Good afternoon.",
+    "Sauli Niinisto: Thank you, Mr President.",
+)
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
     items = [call(key, text) for key, (text, _) in CASES.items()]
+    items += [
+        # invented sentences with a phrase that occurs twice
+        call(
+            "70",
+            "The sides expressed satisfaction with trade and expressed satisfaction with energy.",
+        ),
+        call("71", "They expressed satisfaction with trade.", "Again they expressed satisfaction."),
+        call(
+            "72",
+            "Vladimir Putin wished the friendly people in Syria peace, and the leaders discussed "
+            "the situation in Syria.",
+        ),
+        call("73", "The conversation was frank.", "The talks were frank and constructive."),
+        call("74", *TRANSCRIPT),
+        call("75", *NARRATIVE_THANKS_ONLY_IN_SPEECH),
+    ]
     items += [
         call("50", "Largely thanks to the coordinated efforts, the crisis was overcome."),
         call("51", "Despite their significant differences in views, they agreed to stay in touch."),
@@ -162,3 +205,51 @@ def test_editing_the_lexicon_reshapes_the_marts_on_build(tmp_path):
         reference_dir=reference,
     )
     assert con.execute("select descriptors from marts.call_tone").fetchone() == (["businesslike"],)
+
+
+def _evidence(con, item_id: str, label: str) -> list[tuple[str, int, int, str]]:
+    return con.execute(
+        "select e.matched_text, e.char_start, e.char_end, "
+        "substring(v.text, e.char_start + 1, e.char_end - e.char_start) "
+        "from marts.tone_evidence e join staging.stg_item_versions v using (source, item_id) "
+        "where e.item_id = ? and e.label = ? order by e.char_start",
+        [item_id, label],
+    ).fetchall()
+
+
+def test_a_phrase_twice_in_one_sentence_is_two_rows_at_two_positions(warehouse):
+    rows = _evidence(warehouse, "70", "expressed_satisfaction")
+    assert len(rows) == 2
+    (first, first_start, _, first_text), (second, second_start, _, second_text) = rows
+    assert first_start < second_start
+    assert first == first_text and second == second_text
+    assert first.lower() == second.lower() == "expressed satisfaction"
+
+
+def test_a_phrase_in_two_sentences_points_at_each(warehouse):
+    rows = _evidence(warehouse, "71", "expressed_satisfaction")
+    assert len(rows) == 2 and rows[0][1] < rows[1][1]
+    assert all(matched == found for matched, _, _, found in rows)
+    descriptors = _evidence(warehouse, "73", "frank")
+    assert len(descriptors) == 2 and descriptors[0][1] < descriptors[1][1]
+    assert all(matched == found for matched, _, _, found in descriptors)
+
+
+def test_a_topic_first_in_a_greeting_then_outside_it_counts_once_at_the_second(warehouse):
+    text = warehouse.execute("select text from staging.stg_item_versions where item_id = '72'")
+    (body,) = text.fetchone()
+    rows = _evidence(warehouse, "72", "syria")
+    assert [(start, found) for _, start, _, found in rows] == [
+        (body.rindex("in Syria"), "in Syria")
+    ]
+
+
+def test_speakers_pleasantries_are_not_signals(warehouse):
+    """In a transcript, signals come from the narrative: 'thanked' in the lead counts,
+    'Thank you.' and a speaker's own 'we expressed our satisfaction' do not."""
+    assert set(_labels(warehouse, "74", "signal")) == {"expressed_gratitude"}
+    (matched,) = {row[0] for row in _evidence(warehouse, "74", "expressed_gratitude")}
+    assert matched == "thanked"
+    assert _labels(warehouse, "75", "signal") == []
+    # topics and descriptors still come from the whole text
+    assert "trade_economy" in _labels(warehouse, "74", "topic")

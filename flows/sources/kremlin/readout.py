@@ -60,7 +60,9 @@ _TITLE_COUNTERPARTS = re.compile(
     re.IGNORECASE,
 )
 
-_SIDE = r"(?P<side>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+# A side is named by its adjective or its country's name, which may hold "and", "of the" or
+# "St." ("the Saint Vincent and the Grenadines side", "the St. Lucian side").
+_SIDE = r"(?P<side>[A-ZÀ-Þ][\w'’.-]*(?:,?\s+(?:[A-ZÀ-Þ][\w'’.-]*|and|of|the|da|y))*)"
 _INITIATIVE = re.compile(
     rf"\b(?i:at|on)\s+the\s+{_SIDE}\s+(?:side|party)['’]s\s+initiative"
     rf"|\b(?i:at|on)\s+the\s+initiative\s+of\s+the\s+"
@@ -72,6 +74,12 @@ _INITIATIVE = re.compile(
     rf"(?:President|side|party)|the\s+President\s+of\s+Russia)"
     rf"|\b(?i:at)\s+the\s+request\s+of\s+the\s+"
     rf"{_SIDE.replace('side>', 'side3>')}\s+(?:side|party)\b",
+)
+# "... a telephone conversation with <who>, who ...", up to the end of the clause.
+_WITH_WHOM = re.compile(
+    r"\b(?:conversations?|calls?|talks|spoke(?:\s+\w+){0,3})\s+with\s+(?P<who>[^.;]+?)"
+    r"(?=,\s+(?:who|at|on|during|in|to)\b|\s+(?:at|on)\s+the\b|[.;]|$)",
+    re.IGNORECASE,
 )
 _ABOUT_THE_CALL = re.compile(r"\b(?:conversations?|calls?|talks)\b", re.IGNORECASE)
 _RUSSIAN = re.compile(r"\b(?:Russian?|Vladimir Putin|President of Russia|our)\b")
@@ -145,10 +153,25 @@ class KremlinReadoutRules:
                     if not m.is_putin
                     and not (m.office and m.place and m.place.country_code == "RU")
                 )
+        if not chosen:
+            chosen = [
+                self._as_written(title_match.group("who") if title_match else None, call_sentences)
+            ]
         unique: dict[str, Mention] = {}
         for mention in chosen:
-            unique.setdefault(mention.name, self.finder.enrich(mention, all_mentions))
+            enriched = self.finder.enrich(mention, all_mentions)
+            unique.setdefault(enriched.name, enriched)
         return [_as_counterpart(m) for m in unique.values()]
+
+    def _as_written(self, title_who: str | None, call_sentences: list[str]) -> Mention:
+        """When no counterpart can be told apart, the words that name the other side, as
+        written, unresolved: the call loads and is listed for review."""
+        for sentence in call_sentences:
+            match = _WITH_WHOM.search(sentence)
+            if match:
+                return Mention(match.group("who").strip(), None, None, None, 0, 0)
+        who = title_who or (call_sentences[0] if call_sentences else "")
+        return Mention(who.strip() or "(not named)", None, None, None, 0, 0)
 
     def initiator(
         self, sentences: list[str], counterparts: list[Counterpart]
@@ -185,9 +208,5 @@ class KremlinReadoutRules:
             return True
         if any(c.name.split()[-1] in who for c in counterparts):
             return True
-        places = {
-            place
-            for spelling, place in self.finder.reference.place_spellings.items()
-            if re.search(rf"\b{re.escape(spelling)}\b", who)
-        }
+        places = self.finder.places_in(who)
         return any(c.place in places for c in counterparts)

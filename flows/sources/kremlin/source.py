@@ -96,20 +96,9 @@ class KremlinSource:
             return record
         phrase = VIDEO_PHRASE if kind == VIDEO else CALL_PHRASE
         call_sentences = [s for s in sentences[:6] if phrase.search(s)] or sentences[:1]
+        # Never a rejection: a counterpart the reference data does not know loads unresolved
+        # (NULL country) and is listed in marts.review_queue.
         counterparts = self.rules.counterparts(entry.title, call_sentences, text)
-        if not counterparts:
-            return reject(
-                f"no counterpart of this call could be identified in {entry.title!r} or its "
-                f"lead {first!r}: if a country, organisation or office is missing, add it to "
-                "reference/*.csv and run `readouts run --reprocess`"
-            )
-        unresolved = [c.name for c in counterparts if c.place is None]
-        if unresolved:
-            return reject(
-                f"call counterpart(s) {unresolved} could not be resolved to a country or "
-                "organisation: add the person to reference/people.csv (or the spelling of the "
-                "country to reference/countries.csv) and run `readouts run --reprocess`"
-            )
         initiated_by, evidence = self.rules.initiator(sentences, counterparts)
         return ItemRecord(
             **{
