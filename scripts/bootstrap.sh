@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+# From inside another virtual environment (an activated one, or this project's own on
+# PATH), use the interpreter it was made from: a venv has neither pip nor uv of its own.
+PYTHON="$("$PYTHON" -c 'import sys; print(getattr(sys, "_base_executable", sys.executable))')"
 if ! "$PYTHON" -m uv --version >/dev/null 2>&1; then
     "$PYTHON" -m pip install --quiet --disable-pip-version-check uv
 fi
