@@ -10,6 +10,7 @@ snapshot. Every run is recorded in the run log before anything else, and in audi
 
 from __future__ import annotations
 
+import functools
 import shutil
 import time
 from collections.abc import Callable
@@ -72,6 +73,37 @@ from flows.validate.staged import ValidationFailed, ValidationOutcome, validate_
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class _Expected:
+    failure: ExpectedFailure
+
+
+def _stage(name: str):
+    """A Prefect task whose expected failures (validation, models, data tests) travel back
+    as values and are raised again in the flow: an operator gets the run's one-line message,
+    not Prefect's traceback of a failed task run."""
+
+    def decorate(fn):
+        @task(name=name, cache_policy=NO_CACHE)
+        @functools.wraps(fn)
+        def as_task(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except ExpectedFailure as failure:
+                return _Expected(failure)
+
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            result = as_task(*args, **kwargs)
+            if isinstance(result, _Expected):
+                raise result.failure
+            return result
+
+        return call
+
+    return decorate
+
+
 @contextmanager
 def _timed(summary: RunSummary, stage: str):
     started = time.perf_counter()
@@ -81,7 +113,7 @@ def _timed(summary: RunSummary, stage: str):
         summary.stage_seconds[stage] = round(time.perf_counter() - started, 3)
 
 
-@task(name="extract", cache_policy=NO_CACHE)
+@_stage("extract")
 def extract(settings: Settings, run_id: str) -> ExtractResult:
     source = get_source(settings.source, settings.reference_dir)
     client = PoliteClient(
@@ -117,7 +149,7 @@ class _Pending:
     recovered: int
 
 
-@task(name="normalize", cache_policy=NO_CACHE)
+@_stage("normalize")
 def normalize(con, settings: Settings, run_id: str, reprocess: bool) -> _Pending:
     """Pages not loaded yet (every landed page when reprocessing, after listing again the
     page files the manifest lacks), less the pages set aside, normalised into a staged
@@ -144,27 +176,27 @@ def normalize(con, settings: Settings, run_id: str, reprocess: bool) -> _Pending
     return _Pending(batch, set_aside, len(recovered))
 
 
-@task(name="load", cache_policy=NO_CACHE)
+@_stage("load")
 def load(con, batch: StagedBatch, fingerprint: str) -> LoadResult:
     return load_staged(con, batch, reference_fingerprint=fingerprint)
 
 
-@task(name="build-models", cache_policy=NO_CACHE)
+@_stage("build-models")
 def build(con, settings: Settings) -> BuildResult:
     return build_models(con, reference_dir=settings.reference_dir)
 
 
-@task(name="validate", cache_policy=NO_CACHE)
+@_stage("validate")
 def validate(settings: Settings, batch: StagedBatch) -> ValidationOutcome:
     return validate_staged(batch, get_source(settings.source, settings.reference_dir))
 
 
-@task(name="validate-marts", cache_policy=NO_CACHE)
+@_stage("validate-marts")
 def validate_built(con) -> list[SuiteResult]:
     return validate_marts(con)
 
 
-@task(name="publish-exports", cache_policy=NO_CACHE)
+@_stage("publish-exports")
 def publish_exports(con, settings: Settings, run_id: str, generation: str | None) -> bool:
     """The exports and the report, from the build warehouse just published (the same bytes
     as the published file), when they are missing or older than it. Reading the build
