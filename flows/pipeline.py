@@ -295,7 +295,20 @@ def build_flow(settings: Settings) -> RunSummary:
 
 
 @flow(name="readouts-scheduled", log_prints=False)
-def scheduled_flow() -> str:
-    """What a deployment runs (`readouts serve`, or a work pool): settings come from the
-    READOUTS_* environment of the process that runs it."""
-    return "\n".join(run_flow(from_environment(), command="scheduled").lines())
+def scheduled_flow(source: str = "kremlin"):
+    """What a deployment runs (`readouts serve`, or a worker of a work pool): settings come
+    from the READOUTS_* environment of the process that runs it (job variables, for a pool).
+
+    A run that finds another writer holding the warehouse changed nothing and is not a
+    failure: it ends Completed, named "Skipped", with the holder in its message, and the
+    next scheduled run catches up. `run_flow.fn` runs the work inside this flow run, so a
+    busy warehouse leaves no failed child run behind either."""
+    from prefect.states import Completed
+
+    from flows.ops.lock import WarehouseBusy
+
+    try:
+        summary = run_flow.fn(from_environment(source=source), command="scheduled")
+    except WarehouseBusy as busy:
+        return Completed(name="Skipped", message=f"Skipped because the writer was busy: {busy}")
+    return "\n".join(summary.lines())
