@@ -61,9 +61,11 @@ def build_deployment(
 
 
 def api_url() -> str | None:
-    from prefect.settings import PREFECT_API_URL
+    if url := os.environ.get("PREFECT_API_URL"):
+        return url
+    from prefect.settings import PREFECT_API_URL  # a profile's setting (~1 s to import)
 
-    return os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()
+    return PREFECT_API_URL.value()
 
 
 def _require_server(command: str) -> None:
