@@ -268,8 +268,23 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             skipped = client.create_flow_run_from_deployment(deployment.id).id
             (run,) = _final_runs(client, [skipped], RUN_TIMEOUT, processes.logs)
             released.set()
+            # 3. Deploying again updates the deployment in place (while the hand-run ends).
+            again = subprocess.run(
+                [*argv(deploy), "--cron", "5 */2 * * *", "--timezone", "Europe/Moscow"],
+                env=deploy_env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert again.returncode == 0, again.stdout + again.stderr
+            updated = client.read_deployment_by_name("readouts-scheduled/kremlin")
+            assert updated.id == deployment.id
+            assert [(s.schedule.cron, s.schedule.timezone) for s in updated.schedules] == [
+                ("5 */2 * * *", "Europe/Moscow")
+            ]
             assert by_hand.wait(timeout=90) == 0, processes.logs()
-            timings["skipped"] = time.monotonic() - started
+            timings["skipped, redeployed"] = time.monotonic() - started
         assert run.state.type.value == "COMPLETED" and run.state.name == "Skipped"
         assert "Skipped because the writer was busy" in run.state.message
         assert f"pid {by_hand.pid}" in run.state.message
