@@ -10,6 +10,7 @@ location and the task runner stay configuration."""
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,20 @@ def _require_server(command: str) -> None:
         )
 
 
+def _check_answers(url: str) -> None:
+    """A clear message rather than Prefect's traceback when nothing answers at the URL."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=10):
+            return
+    except OSError as error:
+        raise RuntimeError(
+            f"no Prefect server answers at PREFECT_API_URL={url} ({error}); start one with "
+            "`prefect server start`"
+        ) from None
+
+
 def serve(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE) -> None:
     """Blocks, running the schedule. Stopping it does not pause the schedule
     (pause_on_shutdown=False): a restart must not silently switch the schedule off."""
@@ -129,19 +144,15 @@ def deploy(
     on prefect.yaml, run from the project root with the values it templates. Returns its
     exit code."""
     _require_server("deploy")
+    _check_answers(api_url())
     values = deploy_environment(settings, cron, timezone)
     command = deploy_command(pool, settings.source)
-    shown = " ".join(f"{key}={_quoted(value)}" for key, value in values.items())
+    # the same command, to run by hand (from the project root: the entrypoint is relative)
+    shown = " ".join(f"{key}={shlex.quote(value)}" for key, value in values.items())
     print(
-        f"{shown} \\\n  prefect --no-prompt deploy --prefect-file {PREFECT_FILE} "
-        f"--name {deployment_name(settings.source)} --pool {pool}",
+        f"cd {shlex.quote(str(PROJECT_ROOT))} && {shown} \\\n  "
+        + shlex.join(["prefect", *command[3:]]),
         flush=True,
     )
     completed = subprocess.run(command, cwd=PROJECT_ROOT, env={**os.environ, **values})
     return completed.returncode
-
-
-def _quoted(value: str) -> str:
-    import shlex
-
-    return shlex.quote(value)

@@ -4,6 +4,7 @@ that resumes."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import time
 from datetime import date
@@ -127,6 +128,7 @@ def test_readouts_deploy_runs_prefect_deploy_with_the_settings(monkeypatch, tmp_
 
     monkeypatch.setattr(schedule.subprocess, "run", fake_run)
     monkeypatch.setattr(schedule, "api_url", lambda: "http://127.0.0.1:4200/api")
+    monkeypatch.setattr(schedule, "_check_answers", lambda url: None)
     monkeypatch.setenv("READOUTS_BASE_URL", "http://127.0.0.1:8000/")
     monkeypatch.chdir(tmp_path)
     code = cli.main(
@@ -157,6 +159,12 @@ def test_readouts_deploy_needs_a_real_server(monkeypatch, capsys):
     monkeypatch.setattr(schedule, "api_url", lambda: None)
     assert cli.main(["deploy", "--pool", "team"]) == 1
     assert "prefect server start" in capsys.readouterr().err
+    with socket.socket() as sock:  # a port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
+    monkeypatch.setattr(schedule, "api_url", lambda: url)
+    assert cli.main(["deploy", "--pool", "team"]) == 1
+    assert f"no Prefect server answers at PREFECT_API_URL={url}" in capsys.readouterr().err
 
 
 def test_a_scheduled_run_that_finds_the_writer_busy_is_skipped_not_failed(monkeypatch, tmp_path):
