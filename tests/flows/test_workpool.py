@@ -175,7 +175,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
         # While `hold` is on, a request waits (under the client's 30 s timeout) until the
         # deployed run has met the busy writer: the hand-run keeps the lock meanwhile.
         if hold["on"]:
-            released.wait(timeout=20)
+            released.wait(timeout=25)
         return None
 
     processes = Processes(tmp_path)
