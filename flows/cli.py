@@ -107,11 +107,45 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--cron", default=None, help="cron expression (default '17 * * * *')")
     serve.add_argument("--timezone", default=None, help="the cron's time zone (default UTC)")
+    _deploy_parser(commands, common)
     return parser
 
 
 def _say(command: str, message: str) -> None:
     print(f"readouts {command}: {message}", file=sys.stderr)
+
+
+def _deploy_parser(commands, common) -> None:
+    deploy = commands.add_parser(
+        "deploy",
+        help="create or update the scheduled deployment on a Prefect work pool (prefect.yaml)",
+    )
+    deploy.add_argument("--pool", required=True, help="the work pool (type process)")
+    deploy.add_argument(
+        "--cron", default=None, help="cron expression (env READOUTS_CRON; default '17 * * * *')"
+    )
+    deploy.add_argument(
+        "--timezone", default=None, help="the cron's time zone (env READOUTS_TIMEZONE; default UTC)"
+    )
+    common(deploy)
+    deploy.add_argument("--base-url", type=_base_url, help="source site (env READOUTS_BASE_URL)")
+    deploy.add_argument(
+        "--pause", type=float, dest="pause_seconds", help="seconds between requests"
+    )
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    """`readouts deploy`: prefect.yaml applied with the settings as job variables."""
+    from flows.ops.schedule import deploy, schedule_settings
+
+    settings = from_environment(
+        data_dir=args.data_dir,
+        warehouse=args.warehouse,
+        base_url=args.base_url,
+        pause_seconds=args.pause_seconds,
+    )
+    cron, timezone = schedule_settings(args.cron, args.timezone)
+    return deploy(args.pool, settings, cron, timezone)
 
 
 def _is_prefect_unreachable(error: BaseException) -> bool:
@@ -267,10 +301,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_demo(fresh=args.fresh)
         if args.command == "serve":
-            from flows.ops.schedule import DEFAULT_CRON, DEFAULT_TIMEZONE, serve
+            from flows.ops.schedule import schedule_settings, serve
 
-            serve(args.cron or DEFAULT_CRON, args.timezone or DEFAULT_TIMEZONE)
+            serve(*schedule_settings(args.cron, args.timezone))
             return EXIT_OK
+        if args.command == "deploy":
+            return _deploy(args)
         if args.command == "query":
             return _query(args, from_environment(**options))
         if args.command == "export":

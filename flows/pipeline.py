@@ -491,15 +491,22 @@ def build_flow(settings: Settings, run_id: str | None = None) -> RunSummary:
 
 
 @flow(name="readouts-scheduled", log_prints=False)
-def scheduled_flow():
-    """What a deployment runs (`readouts serve`, or a work pool): settings come from the
-    READOUTS_* environment of the process that runs it. Prints one line per finished run
-    (the terminal of `readouts serve`); a run that did not do its job ends Failed in Prefect
-    with its message, and a run that found the writer busy ends Skipped."""
-    summary = run_flow(from_environment(), command="scheduled")
+def scheduled_flow(source: str = "kremlin"):
+    """What a deployment runs (`readouts serve`, or a worker of a work pool): settings come
+    from the READOUTS_* environment of the process that runs it (job variables, for a pool).
+    Prints one line per finished run (the terminal of `readouts serve`, a worker's log).
+
+    A run that did not do its job ends Failed in Prefect with that line as its message. A
+    run that finds another writer holding the warehouse changed nothing and is not a
+    failure: it ends Completed, named "Skipped", with the holder in its message, and the
+    next scheduled run catches up. `run_flow.fn` runs the work inside this flow run, so no
+    child run is left behind either."""
+    summary = run_flow.fn(from_environment(source=source), command="scheduled")
     print(summary.one_line(), flush=True)
     if summary.status == "busy":
-        return Completed(name="Skipped", message=summary.message)
+        return Completed(
+            name="Skipped", message=f"Skipped because the writer was busy: {summary.message}"
+        )
     if summary.exit_code:
         return Failed(message=summary.one_line())
     return "\n".join(summary.lines())

@@ -1,39 +1,95 @@
-"""`readouts serve`: the flow as a Prefect deployment on a cron schedule.
+"""Scheduled runs. `readouts serve` runs the schedule in one process; `readouts deploy`
+hands it to a Prefect work pool, whose workers run it anywhere the code and the data
+directory are. Both create the same deployment, `readouts-scheduled/<source>`: whichever
+was applied last runs it.
 
-The deployment takes no parameters: each run reads its settings from READOUTS_* variables
-in the serving process (or in a work pool's job variables), so the warehouse location and
-the task runner stay configuration."""
+The flow's one parameter is the source; every other setting comes from READOUTS_*
+variables in the process that runs it (job variables, for a pool), so the warehouse
+location and the task runner stay configuration."""
 
 from __future__ import annotations
 
 import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from flows.settings import PROJECT_ROOT, Settings
 
 # Minute 17: off the hour, when other schedules and the site's own jobs cluster.
 DEFAULT_CRON = "17 * * * *"
 DEFAULT_TIMEZONE = "UTC"
-DEPLOYMENT_NAME = "readouts-hourly"
+DEFAULT_SOURCE = "kremlin"
+FLOW_NAME = "readouts-scheduled"
+ENTRYPOINT = "flows/pipeline.py:scheduled_flow"
+PREFECT_FILE = PROJECT_ROOT / "prefect.yaml"
+DESCRIPTION = "Extract the Kremlin feed, load and rebuild the readouts warehouse."
+
+
+def deployment_name(source: str = DEFAULT_SOURCE) -> str:
+    """`readouts-scheduled/kremlin`: named after the source, not the cadence."""
+    return f"{FLOW_NAME}/{source}"
+
+
+def schedule_settings(cron: str | None = None, timezone: str | None = None) -> tuple[str, str]:
+    """Flag, then READOUTS_CRON / READOUTS_TIMEZONE, then the default."""
+    return (
+        cron or os.environ.get("READOUTS_CRON") or DEFAULT_CRON,
+        timezone or os.environ.get("READOUTS_TIMEZONE") or DEFAULT_TIMEZONE,
+    )
 
 
 def build_deployment(
-    cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE, work_pool: str | None = None
+    cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE, source: str = DEFAULT_SOURCE
 ):
+    """The deployment `readouts serve` runs in-process (a work pool gets prefect.yaml)."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
 
     from flows.pipeline import scheduled_flow
 
     return scheduled_flow.to_deployment(
-        name=DEPLOYMENT_NAME,
+        name=source,
         schedules=[Cron(cron, timezone=timezone)],
-        description="Extract the Kremlin feed, load and rebuild the readouts warehouse.",
+        parameters={"source": source},
+        description=DESCRIPTION,
         tags=["readouts"],
-        work_pool_name=work_pool,
+        concurrency_limit=ConcurrencyLimitConfig(
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
+        ),
     )
 
 
 def api_url() -> str | None:
-    from prefect.settings import PREFECT_API_URL
+    if url := os.environ.get("PREFECT_API_URL"):
+        return url
+    from prefect.settings import PREFECT_API_URL  # a profile's setting (~1 s to import)
 
-    return os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()
+    return PREFECT_API_URL.value()
+
+
+def _require_server(command: str) -> None:
+    if not api_url():
+        raise RuntimeError(
+            f"readouts {command} needs a Prefect server that outlives it: start one with "
+            "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
+            "(a temporary server cannot keep schedules)"
+        )
+
+
+def _check_answers(url: str) -> None:
+    """A clear message rather than Prefect's traceback when nothing answers at the URL."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=10):
+            return
+    except OSError as error:
+        raise RuntimeError(
+            f"no Prefect server answers at PREFECT_API_URL={url} ({error}); start one with "
+            "`prefect server start`"
+        ) from None
 
 
 def serve(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE) -> None:
@@ -41,10 +97,61 @@ def serve(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE) -> None:
     (pause_on_shutdown=False): a restart must not silently switch the schedule off."""
     from prefect import serve as prefect_serve
 
-    if not api_url():
-        raise RuntimeError(
-            "readouts serve needs a Prefect server that outlives it: start one with "
-            "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
-            "(a temporary server cannot keep schedules)"
-        )
+    _require_server("serve")
     prefect_serve(build_deployment(cron, timezone), pause_on_shutdown=False)
+
+
+def deploy_environment(
+    settings: Settings, cron: str, timezone: str, project_dir: Path = PROJECT_ROOT
+) -> dict[str, str]:
+    """The values prefect.yaml templates: the schedule, and the job variables that carry
+    the settings to the worker (absolute paths: the worker starts in another directory)."""
+    return {
+        "READOUTS_PROJECT_DIR": str(project_dir.resolve()),
+        "READOUTS_CRON": cron,
+        "READOUTS_TIMEZONE": timezone,
+        "READOUTS_DATA_DIR": str(settings.data_dir.resolve()),
+        "READOUTS_WAREHOUSE": str(settings.warehouse_path.resolve()),
+        "READOUTS_BASE_URL": settings.base_url,
+        "READOUTS_PAUSE_SECONDS": f"{settings.pause_seconds:g}",
+    }
+
+
+def deploy_command(pool: str, source: str = DEFAULT_SOURCE) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "prefect",
+        "--no-prompt",
+        "deploy",
+        "--prefect-file",
+        str(PREFECT_FILE),
+        "--name",
+        deployment_name(source),
+        "--pool",
+        pool,
+    ]
+
+
+def deploy(
+    pool: str,
+    settings: Settings,
+    cron: str = DEFAULT_CRON,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> int:
+    """Creates or updates `readouts-scheduled/<source>` on the work pool: `prefect deploy`
+    on prefect.yaml, run from the project root with the values it templates. Returns its
+    exit code."""
+    _require_server("deploy")
+    _check_answers(api_url())
+    values = deploy_environment(settings, cron, timezone)
+    command = deploy_command(pool, settings.source)
+    # the same command, to run by hand (from the project root: the entrypoint is relative)
+    shown = " ".join(f"{key}={shlex.quote(value)}" for key, value in values.items())
+    print(
+        f"cd {shlex.quote(str(PROJECT_ROOT))} && {shown} \\\n  "
+        + shlex.join(["prefect", *command[3:]]),
+        flush=True,
+    )
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, env={**os.environ, **values})
+    return completed.returncode

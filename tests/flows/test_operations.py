@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import time
 from datetime import date
@@ -41,7 +42,7 @@ def _items(count: int) -> list[FeedItem]:
     return items
 
 
-def test_the_deployment_runs_hourly_off_the_hour_in_an_explicit_time_zone():
+def test_the_deployment_runs_off_the_hour_in_an_explicit_time_zone_one_run_at_a_time():
     from flows.ops.schedule import build_deployment
 
     deployment = build_deployment()
@@ -49,6 +50,10 @@ def test_the_deployment_runs_hourly_off_the_hour_in_an_explicit_time_zone():
     assert schedule.schedule.cron == "17 * * * *"
     assert schedule.schedule.timezone == "UTC"
     assert deployment.entrypoint == "flows/pipeline.py:scheduled_flow"
+    assert (deployment.flow_name, deployment.name) == ("readouts-scheduled", "kremlin")
+    assert deployment.parameters == {"source": "kremlin"}
+    assert deployment.concurrency_limit == 1
+    assert deployment.concurrency_options.collision_strategy.value == "ENQUEUE"
     custom = build_deployment("5 3 * * *", "Europe/Moscow").schedules[0].schedule
     assert (custom.cron, custom.timezone) == ("5 3 * * *", "Europe/Moscow")
 
@@ -64,10 +69,104 @@ def test_serve_keeps_the_schedule_on_shutdown_and_needs_a_real_server(monkeypatc
     schedule.serve()
     ((deployments, options),) = calls
     assert options == {"pause_on_shutdown": False}
-    assert deployments[0].name == "readouts-hourly"
+    assert deployments[0].name == "kremlin"  # readouts-scheduled/kremlin, as on a pool
     monkeypatch.setattr(schedule, "api_url", lambda: None)
     with pytest.raises(RuntimeError, match="prefect server start"):
         schedule.serve()
+
+
+def test_the_schedule_is_a_setting_flag_then_environment_then_default(monkeypatch):
+    from flows.ops.schedule import schedule_settings
+
+    monkeypatch.delenv("READOUTS_CRON", raising=False)
+    monkeypatch.delenv("READOUTS_TIMEZONE", raising=False)
+    assert schedule_settings() == ("17 * * * *", "UTC")
+    monkeypatch.setenv("READOUTS_CRON", "5 */2 * * *")
+    monkeypatch.setenv("READOUTS_TIMEZONE", "Europe/Moscow")
+    assert schedule_settings() == ("5 */2 * * *", "Europe/Moscow")
+    assert schedule_settings("0 6 * * *", "UTC") == ("0 6 * * *", "UTC")
+
+
+def test_prefect_yaml_is_the_deployment_readouts_deploy_fills_in():
+    import re
+
+    import yaml
+
+    from flows.ops import schedule
+    from flows.settings import Settings
+
+    config = yaml.safe_load(schedule.PREFECT_FILE.read_text(encoding="utf-8"))
+    (deployment,) = config["deployments"]
+    assert f"readouts-scheduled/{deployment['name']}" == schedule.deployment_name()
+    assert deployment["entrypoint"] == schedule.ENTRYPOINT
+    assert deployment["parameters"] == {"source": "kremlin"}
+    assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
+    assert config["pull"] == [
+        {
+            "prefect.deployments.steps.set_working_directory": {
+                "directory": "{{ $READOUTS_PROJECT_DIR }}"
+            }
+        }
+    ]
+    filled = schedule.deploy_environment(Settings(), "17 * * * *", "UTC")
+    # every value the file templates (comments aside) is one that readouts deploy sets
+    templated = set(re.findall(r"\{\{ \$(\w+) \}\}", yaml.safe_dump(config)))
+    assert templated == set(filled)
+    env = deployment["work_pool"]["job_variables"]["env"]
+    assert env == {key: f"{{{{ ${key} }}}}" for key in env}
+    assert set(env) == set(filled) - {"READOUTS_CRON", "READOUTS_TIMEZONE"}
+
+
+def test_readouts_deploy_runs_prefect_deploy_with_the_settings(monkeypatch, tmp_path):
+    from flows import cli
+    from flows.ops import schedule
+    from flows.settings import PROJECT_ROOT
+
+    calls = []
+
+    def fake_run(command, cwd, env):
+        calls.append((command, cwd, env))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(schedule.subprocess, "run", fake_run)
+    monkeypatch.setattr(schedule, "api_url", lambda: "http://127.0.0.1:4200/api")
+    monkeypatch.setattr(schedule, "_check_answers", lambda url: None)
+    monkeypatch.setenv("READOUTS_BASE_URL", "http://127.0.0.1:8000/")
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(
+        ["deploy", "--pool", "team", "--cron", "5 3 * * *", "--timezone", "Europe/Moscow",
+         "--data-dir", "relative/data"]
+    )  # fmt: skip
+    assert code == 0
+    ((command, cwd, env),) = calls
+    assert command[1:] == [
+        "-m", "prefect", "--no-prompt", "deploy", "--prefect-file",
+        str(PROJECT_ROOT / "prefect.yaml"), "--name", "readouts-scheduled/kremlin",
+        "--pool", "team",
+    ]  # fmt: skip
+    assert cwd == PROJECT_ROOT
+    assert env["READOUTS_PROJECT_DIR"] == str(PROJECT_ROOT)
+    assert (env["READOUTS_CRON"], env["READOUTS_TIMEZONE"]) == ("5 3 * * *", "Europe/Moscow")
+    assert env["READOUTS_DATA_DIR"] == str(tmp_path / "relative" / "data")  # absolute
+    assert env["READOUTS_WAREHOUSE"] == str(
+        tmp_path / "relative" / "data" / "warehouse" / "readouts.duckdb"
+    )
+    assert env["READOUTS_BASE_URL"] == "http://127.0.0.1:8000"
+
+
+def test_readouts_deploy_needs_a_real_server(monkeypatch, capsys):
+    from flows import cli
+    from flows.ops import schedule
+
+    monkeypatch.setattr(schedule, "api_url", lambda: None)
+    assert cli.main(["deploy", "--pool", "team"]) == 1
+    assert "prefect server start" in capsys.readouterr().err
+    with socket.socket() as sock:  # a port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
+    monkeypatch.setattr(schedule, "api_url", lambda: url)
+    assert cli.main(["deploy", "--pool", "team"]) == 1
+    assert f"no Prefect server answers at PREFECT_API_URL={url}" in capsys.readouterr().err
 
 
 def test_two_concurrent_runs_in_two_processes(tmp_path):

@@ -1,0 +1,308 @@
+"""Scheduled runs on a Prefect work pool, as an operator runs them: the README's commands
+against a real `prefect server start` on a free port of 127.0.0.1, two process workers, and
+the bundled demo feed served on 127.0.0.1, so that the deployed runs really extract.
+
+It proves: the deployment runs anywhere a worker starts it (the pull step puts it in the
+project); two runs triggered at once never overlap (Prefect's limits serialise them); and a
+run that finds the writer busy (a `readouts run` by hand, outside Prefect's limits) ends
+Completed, named Skipped, while the other run completes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from flows import prefect_env
+from flows.demo.sample import sample_pages
+from flows.demo.server import FeedServer, feed_paths
+from flows.ops import run_log
+from flows.settings import PROJECT_ROOT
+from flows.sources.kremlin.source import KremlinSource
+from tests.cli_commands import readouts_run
+from tests.flows.helpers import query
+
+pytestmark = pytest.mark.slow
+
+# The README's work-pool block, comments aside; the test checks that it is still this.
+README_COMMANDS = [
+    "prefect server start",
+    "export PREFECT_API_URL=http://127.0.0.1:4200/api",
+    "prefect work-pool create readouts --type process",
+    "prefect work-pool set-concurrency-limit readouts 1",
+    "prefect worker start --pool readouts",
+    "readouts deploy --pool readouts",
+    "prefect deployment run readouts-scheduled/kremlin",
+]
+README_MARKER = "On a work pool"
+# The schedule is a setting; a far-off one keeps a scheduled run out of the test's way.
+TEST_CRON = "0 0 1 1 *"
+RUN_TIMEOUT = 120  # seconds for one deployed run to reach a final state
+
+
+def readme_block() -> list[str]:
+    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    after = text.split(README_MARKER, 1)[1]
+    block = after.split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [line.split("#", 1)[0].strip() for line in block.splitlines()]
+    return [line for line in lines if line]
+
+
+def argv(command: str) -> list[str]:
+    """A README line as this environment runs it: `prefect` and `readouts` from the venv."""
+    program, *rest = shlex.split(command)
+    module = {"prefect": "prefect", "readouts": "flows.cli"}[program]
+    return [sys.executable, "-m", module, *rest]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+class Processes:
+    """Background processes, each in its own session, stopped (group and all) at the end."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.started: list[tuple[subprocess.Popen, Path]] = []
+
+    def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+        log = self.directory / f"{name}.log"
+        with open(log, "wb") as out:
+            process = subprocess.Popen(
+                command,
+                cwd=self.directory,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.started.append((process, log))
+        return process
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {log.name}\n{_tail(log)}" for _, log in self.started)
+
+    def stop(self) -> None:
+        for process, _ in reversed(self.started):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process, _ in self.started:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+def _wait(condition, timeout: float, what: str, diagnostics=lambda: "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{diagnostics()}")
+        time.sleep(0.5)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def _healthy(api: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _final_runs(client, ids: list, timeout: float, diagnostics) -> list:
+    runs: list = []
+
+    def final() -> bool:
+        runs[:] = [client.read_flow_run(flow_run_id) for flow_run_id in ids]
+        return all(run.state is not None and run.state.is_final() for run in runs)
+
+    _wait(final, timeout, f"flow runs {ids} to finish", diagnostics)
+    return runs
+
+
+def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
+    from prefect.client.orchestration import SyncPrefectClient
+
+    assert readme_block() == README_COMMANDS, "the README's work-pool block changed"
+    started = time.monotonic()
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    data_dir = tmp_path / "data"
+    warehouse = data_dir / "warehouse" / "readouts.duckdb"
+    build = data_dir / "build" / "readouts.duckdb"  # the writer's own: audit rows land first
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    env.update(prefect_env.QUIET_DEFAULTS)
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PREFECT_UI_ENABLED="false",
+        # Test tempo, not behaviour: workers ask for work every second (default 10 s), and
+        # a run refused a deployment slot is retried after 2 s (default 30 s).
+        PREFECT_WORKER_QUERY_SECONDS="1",
+        PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS="2",
+    )
+    hold = {"on": False}
+    released = threading.Event()
+
+    def responder(path: str):
+        # While `hold` is on, a request waits (under the client's 30 s timeout) until the
+        # deployed run has met the busy writer: the hand-run keeps the lock meanwhile.
+        if hold["on"]:
+            released.wait(timeout=25)
+        return None
+
+    processes = Processes(tmp_path)
+    feed = FeedServer(feed_paths(sample_pages(), KremlinSource.feed_path), responder)
+    timings: dict[str, float] = {}
+    try:
+        feed.__enter__()
+        server, export, create_pool, pool_limit, worker, deploy, run_now = README_COMMANDS
+        processes.start("server", [*argv(server), "--host", "127.0.0.1", "--port", str(port)], env)
+        env["PREFECT_API_URL"] = export.split("=", 1)[1].replace("4200", str(port))
+        assert env["PREFECT_API_URL"] == api
+        _wait(lambda: _healthy(api), 120, "the Prefect server", processes.logs)
+        timings["server"] = time.monotonic() - started
+        for command in (create_pool, pool_limit):
+            done = subprocess.run(
+                argv(command), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+        for number in (1, 2):  # several workers on one pool
+            processes.start(f"worker-{number}", argv(worker), env)
+        deploy_env = {
+            **env,
+            "READOUTS_DATA_DIR": str(data_dir),
+            "READOUTS_BASE_URL": feed.base_url,
+            "READOUTS_PAUSE_SECONDS": "0",
+            "READOUTS_CRON": TEST_CRON,
+        }
+        # from another directory: the deployment must not depend on where it was made
+        done = subprocess.run(
+            argv(deploy), env=deploy_env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "readouts-scheduled/kremlin" in done.stdout
+        timings["deployed"] = time.monotonic() - started
+
+        with SyncPrefectClient(api) as client:
+            deployment = client.read_deployment_by_name("readouts-scheduled/kremlin")
+            assert deployment.pull_steps == [
+                {
+                    "prefect.deployments.steps.set_working_directory": {
+                        "directory": str(PROJECT_ROOT)
+                    }
+                }
+            ]
+            assert deployment.job_variables["env"]["READOUTS_DATA_DIR"] == str(data_dir)
+            assert deployment.job_variables["env"]["READOUTS_BASE_URL"] == feed.base_url
+            (schedule,) = deployment.schedules
+            assert (schedule.schedule.cron, schedule.schedule.timezone) == (TEST_CRON, "UTC")
+            assert deployment.global_concurrency_limit.limit == 1
+            assert deployment.concurrency_options.collision_strategy.value == "ENQUEUE"
+            assert client.read_work_pool("readouts").concurrency_limit == 1
+
+            # 1. The README's run, and a second one at once: both complete, one after the
+            # other; the first builds the warehouse.
+            done = subprocess.run(
+                argv(run_now), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            first = re.search(r"UUID: ([0-9a-f-]{36})", done.stdout).group(1)
+            second = client.create_flow_run_from_deployment(deployment.id).id
+            runs = _final_runs(client, [first, second], 2 * RUN_TIMEOUT, processes.logs)
+            assert [run.state.type.value for run in runs] == ["COMPLETED"] * 2, [
+                (run.state.name, run.state.message) for run in runs
+            ]
+            assert [run.state.name for run in runs] == ["Completed"] * 2
+            earlier, later = sorted(runs, key=lambda run: run.start_time)
+            assert earlier.end_time <= later.start_time, "the two runs overlapped"
+            timings["two runs"] = time.monotonic() - started
+            assert query(warehouse, "select count(*) from marts.calls") == [(23,)]
+            audit = query(
+                build,
+                "select command, status, started_at, ended_at from audit.runs order by started_at",
+            )
+            assert [row[:2] for row in audit] == [("scheduled", "success")] * 2
+            assert audit[0][3] <= audit[1][2]  # the writer's windows did not overlap
+
+            # 2. A run by hand holds the writer; a deployed run started meanwhile changes
+            # nothing and is recorded as Skipped, not Failed; the hand-run completes.
+            hold["on"] = True
+            by_hand = processes.start(
+                "readouts-run", readouts_run(feed.base_url, data_dir), {**deploy_env}
+            )
+            lock = build.with_name(build.name + ".lock")
+            _wait(
+                lambda: '"command": "run"' in _read(lock),
+                90,
+                "the hand-run to hold the writer's lock",
+                processes.logs,
+            )
+            skipped = client.create_flow_run_from_deployment(deployment.id).id
+            (run,) = _final_runs(client, [skipped], RUN_TIMEOUT, processes.logs)
+            released.set()
+            # 3. Deploying again updates the deployment in place (while the hand-run ends).
+            again = subprocess.run(
+                [*argv(deploy), "--cron", "5 */2 * * *", "--timezone", "Europe/Moscow"],
+                env=deploy_env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert again.returncode == 0, again.stdout + again.stderr
+            updated = client.read_deployment_by_name("readouts-scheduled/kremlin")
+            assert updated.id == deployment.id
+            assert [(s.schedule.cron, s.schedule.timezone) for s in updated.schedules] == [
+                ("5 */2 * * *", "Europe/Moscow")
+            ]
+            assert by_hand.wait(timeout=90) == 0, processes.logs()
+            timings["skipped, redeployed"] = time.monotonic() - started
+        assert run.state.type.value == "COMPLETED" and run.state.name == "Skipped"
+        assert "Skipped because the writer was busy" in run.state.message
+        assert f"pid {by_hand.pid}" in run.state.message
+        audit = query(
+            build,
+            "select command, status from audit.runs where status != 'busy' order by started_at",
+        )
+        assert audit == [("scheduled", "success")] * 2 + [("run", "success")]
+        busy = [
+            (record["command"], record["exit_code"])
+            for record in run_log.latest_records(data_dir / "runs" / "run-log.jsonl").values()
+            if record["status"] == "busy"
+        ]
+        assert busy == [("scheduled", 3)]  # the skipped run is recorded, not lost
+    finally:
+        released.set()
+        processes.stop()
+        feed.__exit__(None, None, None)
+    print(json.dumps({key: round(value, 1) for key, value in timings.items()}))
