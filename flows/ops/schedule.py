@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flows.ops.outcomes import PrefectUnavailable
 from flows.settings import PROJECT_ROOT, Settings
 
 # Minute 17: off the hour, when other schedules and the site's own jobs cluster.
@@ -71,7 +72,7 @@ def api_url() -> str | None:
 
 def _require_server(command: str) -> None:
     if not api_url():
-        raise RuntimeError(
+        raise PrefectUnavailable(
             f"readouts {command} needs a Prefect server that outlives it: start one with "
             "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
             "(a temporary server cannot keep schedules)"
@@ -86,7 +87,7 @@ def _check_answers(url: str) -> None:
         with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=10):
             return
     except OSError as error:
-        raise RuntimeError(
+        raise PrefectUnavailable(
             f"no Prefect server answers at PREFECT_API_URL={url} ({error}); start one with "
             "`prefect server start`"
         ) from None

@@ -15,6 +15,7 @@ import pytest
 from flows.demo.atom_pages import FeedItem, paginate
 from flows.demo.server import FeedServer, feed_paths
 from flows.ops import run_log
+from flows.ops.outcomes import EXIT_PREFECT
 from flows.settings import PROJECT_ROOT
 from flows.sources.kremlin.source import KremlinSource
 from tests.cli_commands import readouts_run
@@ -159,13 +160,13 @@ def test_readouts_deploy_needs_a_real_server(monkeypatch, capsys):
     from flows.ops import schedule
 
     monkeypatch.setattr(schedule, "api_url", lambda: None)
-    assert cli.main(["deploy", "--pool", "team"]) == 1
+    assert cli.main(["deploy", "--pool", "team"]) == EXIT_PREFECT
     assert "prefect server start" in capsys.readouterr().err
     with socket.socket() as sock:  # a port where nothing listens
         sock.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
     monkeypatch.setattr(schedule, "api_url", lambda: url)
-    assert cli.main(["deploy", "--pool", "team"]) == 1
+    assert cli.main(["deploy", "--pool", "team"]) == EXIT_PREFECT
     assert f"no Prefect server answers at PREFECT_API_URL={url}" in capsys.readouterr().err
 
 
