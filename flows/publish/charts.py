@@ -89,15 +89,29 @@ def check_spec(spec: dict) -> list[str]:
     return problems
 
 
+def _count_axis(title: str, top: int) -> dict:
+    """A count axis with whole-number ticks only (no '0.5 calls')."""
+    step = max(1, -(-top // 6))
+    return {
+        "title": title,
+        "scale": alt.Scale(domain=[0, max(1, top)], nice=False),
+        "axis": alt.Axis(values=list(range(0, max(1, top) + step, step)), format="d"),
+    }
+
+
 def calls_per_month(rows: list[dict], domain: tuple[date, date]) -> alt.Chart:
     """rows: month (first day, every month of the domain, empty ones with calls 0),
     initiated (one of INITIATED), calls."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row["month"]] = totals.get(row["month"], 0) + row["calls"]
+    top = max(totals.values(), default=1)
     return (
         alt.Chart(alt.Data(values=rows), width=860, height=220)
         .mark_bar()
         .encode(
             x=alt.X("month:T", timeUnit="yearmonth", **_time_axis("Month of the call", domain)),
-            y=alt.Y("calls:Q", title="Call readouts", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("calls:Q", **_count_axis("Call readouts", top)),
             color=alt.Color(
                 "initiated:N",
                 title="Who initiated the call",
@@ -111,11 +125,15 @@ def calls_per_month(rows: list[dict], domain: tuple[date, date]) -> alt.Chart:
 
 def counterparts_overview(rows: list[dict], order: list[str]) -> alt.Chart:
     """rows: counterpart (name), initiated, initiated_order, calls."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row["counterpart"]] = totals.get(row["counterpart"], 0) + row["calls"]
+    top = max(totals.values(), default=1)
     return (
         alt.Chart(alt.Data(values=rows), width=560, height=max(60, 16 * len(order)))
         .mark_bar()
         .encode(
-            x=alt.X("calls:Q", title="Call readouts", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("calls:Q", **_count_axis("Call readouts", top)),
             y=alt.Y(
                 "counterpart:N",
                 title="Counterpart",
