@@ -26,13 +26,13 @@ from tests.corpus_feed import corpus_items  # noqa: E402
 
 BY_COUNTRY = """
 with calls as (
-    select k.counterpart, t.has_descriptor::int as described,
+    select k.counterpart_key, t.has_descriptor::int as described,
            t.call_date < date '2022-02-24' as before
     from marts.call_tone t
     join intermediate.int_call_counterpart_keys k using (source, item_id)
 )
 select
-    counterpart,
+    counterpart_key,
     count(*) filter (where before) as calls_before,
     round(avg(described) filter (where before), 2) as share_before,
     count(*) filter (where not before) as calls_from,

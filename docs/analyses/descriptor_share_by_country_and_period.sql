@@ -2,11 +2,12 @@
 -- by counterpart, before and from 24 February 2022 (the split is reference/periods.csv).
 select
     period,
-    counterpart,
+    counterpart_key,
+    counterpart_name,
     calls,
     calls_with_descriptor,
     share_with_descriptor,
     descriptors_used
 from marts.tone_by_country_period
 where period_set = 'invasion_2022'
-order by start_date, calls desc, counterpart
+order by start_date, calls desc, counterpart_key

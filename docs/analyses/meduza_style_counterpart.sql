@@ -2,7 +2,8 @@
 -- many readouts called the conversation "constructive", how many said the leaders
 -- "expressed satisfaction". Change the country code to ask about another counterpart.
 select
-    p.country_code as counterpart,
+    p.counterpart_key,
+    p.counterpart_name,
     count(distinct c.item_id) as calls,
     count(distinct c.item_id) filter (where list_contains(t.descriptors, 'constructive'))
         as called_constructive,
@@ -11,5 +12,5 @@ select
 from marts.calls as c
 join marts.call_counterparts as p using (source, item_id)
 join marts.call_tone as t using (source, item_id)
-where p.country_code = 'US'
-group by 1
+where p.counterpart_key = 'US'
+group by all

@@ -1,11 +1,13 @@
 -- Which counterparts initiate their calls with Moscow, and which calls Moscow initiates.
 select
-    coalesce(p.country_code, p.organisation) as counterpart,
+    p.counterpart_key,
+    p.counterpart_name,
     count(distinct c.item_id) as calls,
     count(distinct c.item_id) filter (where c.initiated_by = 'counterpart') as by_counterpart,
     count(distinct c.item_id) filter (where c.initiated_by = 'russia') as by_russia,
     count(distinct c.item_id) filter (where c.initiated_by is null) as not_stated
 from marts.calls as c
 join marts.call_counterparts as p using (source, item_id)
-group by 1
-order by calls desc, counterpart
+where p.counterpart_key is not null
+group by all
+order by calls desc, counterpart_key

@@ -18,8 +18,9 @@ DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo"
 
 REPORT_QUERIES = {
     "Calls by counterpart country or organisation": """
-        select coalesce(country_code, organisation) as counterpart, count(distinct item_id) as calls
-        from marts.call_counterparts group by 1 order by calls desc, counterpart limit 12""",
+        select counterpart_key, counterpart_name, count(distinct item_id) as calls
+        from marts.call_counterparts where counterpart_key is not null
+        group by all order by calls desc, counterpart_key limit 12""",
     "Who initiated the calls": """
         select coalesce(initiated_by, '(not stated)') as initiated_by, count(*) as calls
         from marts.calls group by 1 order by calls desc""",
@@ -34,8 +35,8 @@ REPORT_QUERIES = {
         where p.period_set = 'invasion_2022'
         group by p.period, p.start_date order by p.start_date""",
     "Most frequent topics": """
-        select topic, count(*) as calls from marts.call_topics
-        group by 1 order by calls desc, topic limit 8""",
+        select topic_label, count(*) as calls from marts.call_topics
+        group by 1 order by calls desc, topic_label limit 8""",
     "Quarantined entries": """
         select coalesce(item_id, '(no id)') as item_id, reason
         from staging.stg_quarantine order by item_id""",

@@ -9,6 +9,14 @@ import yaml
 from flows.settings import SQL_DIR
 
 
+def accepted_values(column: dict) -> list | None:
+    """The values a column may take (dbt's `accepted_values` test in schema.yml), or None."""
+    for test in column.get("data_tests", []):
+        if isinstance(test, dict) and "accepted_values" in test:
+            return list(test["accepted_values"]["values"])
+    return None
+
+
 def render_dictionary(schema: Path = SQL_DIR / "marts" / "schema.yml") -> str:
     documented = yaml.safe_load(schema.read_text(encoding="utf-8"))
     lines = [
@@ -30,6 +38,12 @@ def render_dictionary(schema: Path = SQL_DIR / "marts" / "schema.yml") -> str:
         ]
         for column in model["columns"]:
             description = " ".join(str(column["description"]).split()).replace("|", "\\|")
+            values = accepted_values(column)
+            if values is not None:
+                shown = ", ".join(
+                    f"`{v}`" if isinstance(v, str) else f"`{v!s}`".upper() for v in values
+                )
+                description += f" Accepted values: {shown}."
             lines.append(f"| `{column['name']}` | {description} |")
         lines.append("")
     return "\n".join(lines)

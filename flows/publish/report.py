@@ -1,208 +1,505 @@
-"""The run report: one static HTML file, written after every run, that works offline (no
-scripts, no CDN). Every text that comes from a source is escaped."""
+"""The run report: one static HTML page, written after every run, that works offline (no
+scripts, no network request: the charts are Vega-Lite specs rendered to inline SVG by
+vl-convert). The page comes from Jinja2 templates with autoescaping, so every text from a
+source is escaped.
+
+A section is a template (`templates/sections/<id>.html.j2`) plus a query function that
+returns what the template shows; adding one is a `Section` in `SECTIONS`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from html import escape
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from flows.publish.svg import bar_chart, heat_grid, stacked_bars
+from flows.publish import charts
+from flows.publish.charts import INITIATED, Chart
 
-_STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
-h1{margin-bottom:.2rem}.note{color:#666}section{margin:2rem 0}
-.call{border-top:1px solid #ddd;padding:.6rem 0}.call h3{margin:.2rem 0;font-size:1rem}
-mark{background:#ffe58a;padding:0 .1rem}.tags span{background:#eef;border-radius:3px;
-padding:0 .3rem;margin-right:.3rem;font-size:.85rem}.chart{max-width:100%;height:auto}
-"""
-
-TOP_COUNTERPARTS = """
-select coalesce(country_code, organisation) as counterpart, count(distinct item_id) as calls
-from marts.call_counterparts where coalesce(country_code, organisation) is not null
-group by 1 order by calls desc, counterpart limit ?
-"""
-
-
-def _highlight(sentence: str, matches: list[str]) -> str:
-    """The sentence with every matched phrase marked; the pieces are escaped separately."""
-    spans = []
-    lowered = sentence.lower()
-    for matched in matches:
-        start = lowered.find(matched.lower())
-        if start >= 0:
-            spans.append((start, start + len(matched)))
-    out, cursor = [], 0
-    for start, end in sorted(spans):
-        if start < cursor:
-            continue
-        out.append(escape(sentence[cursor:start]))
-        out.append(f"<mark>{escape(sentence[start:end])}</mark>")
-        cursor = end
-    out.append(escape(sentence[cursor:]))
-    return "".join(out)
+INITIATED_LABEL = {"russia": "Russia", "counterpart": "the counterpart", None: "not stated"}
+SIGNALS = {
+    "expressed_gratitude": "gratitude",
+    "expressed_condolences": "condolences",
+    "congratulations_or_greetings": "congratulations or greetings",
+    "expressed_concern": "concern",
+    "divergence": "divergence",
+    "exchange_of_views": "exchange of views",
+    "agreed_to_continue_contacts": "agreed to continue contacts",
+}
+LATEST_CALLS = 15
 
 
-def _calls_per_month(con: duckdb.DuckDBPyConnection) -> str:
-    points = con.execute(
-        "select strftime(call_date, '%Y-%m'), count(*) from marts.calls group by 1 order by 1"
+@dataclass
+class Context:
+    """What every section may use: the counterparts with calls (sorted by calls, then
+    name), the date range of the calls, the run, and the charts drawn so far."""
+
+    run_id: str
+    counterparts: list[dict]
+    first: date | None
+    last: date | None
+    charts: list[Chart] = field(default_factory=list)
+
+    @property
+    def order(self) -> list[str]:
+        return [c["name"] for c in self.counterparts]
+
+    @property
+    def month_domain(self) -> tuple[date, date]:
+        """From the first day of the first month to the first day after the last month."""
+        assert self.first and self.last
+        end = date(self.last.year + self.last.month // 12, self.last.month % 12 + 1, 1)
+        return date(self.first.year, self.first.month, 1), end
+
+    def chart(self, name: str, chart) -> Chart:
+        drawn = charts.render(name, chart)
+        self.charts.append(drawn)
+        return drawn
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    query: Callable[[duckdb.DuckDBPyConnection, Context], dict]
+
+    @property
+    def template(self) -> str:
+        return f"sections/{self.id}.html.j2"
+
+
+def anchor(key: str) -> str:
+    return "counterpart-" + (re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "x")
+
+
+def _counterparts(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    rows = con.execute(
+        """
+        select p.counterpart_key, any_value(p.counterpart_name), p.country_code, p.organisation,
+               count(distinct (p.source, p.item_id)) as calls,
+               min(c.call_date), max(c.call_date)
+        from marts.call_counterparts as p join marts.calls as c using (source, item_id)
+        where p.counterpart_key is not null
+        group by p.counterpart_key, p.country_code, p.organisation
+        order by calls desc, 2
+        """
     ).fetchall()
-    return bar_chart([(m, n) for m, n in points], title="Call readouts per month")
-
-
-def _descriptors_over_time(con: duckdb.DuckDBPyConnection) -> str:
-    rows = [c for c, _ in con.execute(TOP_COUNTERPARTS, [12]).fetchall()]
-    months = [
-        m
-        for (m,) in con.execute(
-            "select distinct strftime(month, '%Y-%m') from marts.tone_by_country_month order by 1"
-        ).fetchall()
-    ]
-    cells = {}
-    for counterpart, month, calls, share, descriptors in con.execute(
-        """
-        select t.counterpart, strftime(t.month, '%Y-%m'), t.calls, t.share_with_descriptor,
-               coalesce(string_agg(d.descriptor || ' ×' || d.calls, ', ' order by d.calls desc), '')
-        from marts.tone_by_country_month t
-        left join marts.descriptors_by_country_month d
-            on d.counterpart = t.counterpart and d.month = t.month
-        group by all
-        """
-    ).fetchall():
-        tooltip = f"{calls} calls, {share:.0%} described" + (
-            f": {descriptors}" if descriptors else ""
+    seen: set[str] = set()
+    out = []
+    for key, name, code, organisation, calls, first, last in rows:
+        slug = anchor(key)
+        while slug in seen:
+            slug += "-"
+        seen.add(slug)
+        out.append(
+            {
+                "key": key,
+                "name": name,
+                "country_code": code,
+                "organisation": organisation,
+                "calls": calls,
+                "first": first,
+                "last": last,
+                "anchor": slug,
+            }
         )
-        cells[(counterpart, month)] = (float(share), tooltip)
-    return heat_grid(
-        rows, months, cells, title="Share of calls with a tone descriptor, by counterpart and month"
+    return out
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
     )
 
 
-def _topics_by_country(con: duckdb.DuckDBPyConnection) -> str:
-    rows = [c for c, _ in con.execute(TOP_COUNTERPARTS, [12]).fetchall()]
+# ---- sections -------------------------------------------------------------------------
+
+
+def calls_per_month(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    counts = con.execute(
+        "select cast(date_trunc('month', call_date) as date), initiated_by, count(*) "
+        "from marts.calls group by all"
+    ).fetchall()
+    total = sum(n for *_, n in counts)
+    if not total:
+        return {"total": 0}
+    start, end = ctx.month_domain
+    by_cell = {(m, INITIATED_LABEL[i]): n for m, i, n in counts}
+    months = []
+    month = start
+    while month < end:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    rows = [
+        {
+            "month": m.isoformat(),
+            "initiated": label,
+            "initiated_order": INITIATED.index(label),
+            "calls": by_cell.get((m, label), 0),
+        }
+        for m in months
+        for label in INITIATED
+    ]
+    with_calls = len({m for m, _, _ in counts})
+    domestic = con.execute(
+        "select count(*) from marts.calls where call_scope = 'domestic'"
+    ).fetchone()[0]
+    return {
+        "total": total,
+        "domestic": domestic,
+        "months": len(months),
+        "months_with_calls": with_calls,
+        "chart": ctx.chart("chart-calls-per-month", charts.calls_per_month(rows, ctx.month_domain)),
+    }
+
+
+def counterparts_overview(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    if not ctx.counterparts:
+        return {"counterparts": []}
+    rows = [
+        {
+            "counterpart": name,
+            "initiated": INITIATED_LABEL[initiated],
+            "initiated_order": INITIATED.index(INITIATED_LABEL[initiated]),
+            "calls": calls,
+        }
+        for name, initiated, calls in con.execute(
+            """
+            select p.counterpart_name, c.initiated_by, count(distinct (c.source, c.item_id))
+            from marts.call_counterparts as p join marts.calls as c using (source, item_id)
+            where p.counterpart_key is not null
+            group by all
+            """
+        ).fetchall()
+    ]
+    return {
+        "counterparts": ctx.counterparts,
+        "chart": ctx.chart("chart-counterparts", charts.counterparts_overview(rows, ctx.order)),
+    }
+
+
+def tone_over_time(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    if not ctx.counterparts:
+        return {"counterparts": 0}
+    rows = [
+        {"counterpart": name, "month": month.isoformat(), "calls": calls, "share": float(share)}
+        for name, month, calls, share in con.execute(
+            "select counterpart_name, month, calls, share_with_descriptor "
+            "from marts.tone_by_country_month"
+        ).fetchall()
+    ]
+    described, total = con.execute(
+        "select count(*) filter (where has_descriptor), count(*) from marts.call_tone"
+    ).fetchone()
+    ladder = [
+        {
+            "call_date": d.isoformat(),
+            "warmth": float(w),
+            "convergence": float(v),
+            "counterpart": who or "",
+        }
+        for d, w, v, who in con.execute(
+            """
+            select t.call_date, t.warmth, t.convergence,
+                   (select string_agg(distinct p.counterpart_name, ', ')
+                    from marts.call_counterparts as p
+                    where p.source = t.source and p.item_id = t.item_id)
+            from marts.call_tone as t where t.has_descriptor
+            """
+        ).fetchall()
+    ]
+    descriptors = con.execute(
+        """
+        select descriptor, count(*) as calls from (
+            select unnest(descriptors) as descriptor from marts.call_tone
+        ) group by 1 order by calls desc, descriptor
+        """
+    ).fetchall()
+    return {
+        "counterparts": len(ctx.counterparts),
+        "described": described,
+        "total": total,
+        "descriptors": descriptors,
+        "heatmap": ctx.chart(
+            "chart-tone-heatmap", charts.tone_heatmap(rows, ctx.order, ctx.month_domain)
+        ),
+        "ladder": ctx.chart("chart-ladder", charts.descriptor_ladder(ladder, ctx.month_domain))
+        if ladder
+        else None,
+    }
+
+
+def topics_by_counterpart(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    totals = {c["name"]: c["calls"] for c in ctx.counterparts}
+    cells = con.execute(
+        "select counterpart_name, topic_label, sum(calls)::int "
+        "from marts.topics_by_country_month group by all"
+    ).fetchall()
     topics = [
         t
         for (t,) in con.execute(
-            "select topic from marts.call_topics group by 1 order by count(*) desc, 1 limit 14"
+            "select topic_label from marts.topics_by_country_month "
+            "group by 1 order by sum(calls) desc, 1"
         ).fetchall()
     ]
-    totals = dict(con.execute(TOP_COUNTERPARTS, [1000]).fetchall())
-    cells = {}
-    for counterpart, topic, calls in con.execute(
-        "select counterpart, topic, sum(calls) from marts.topics_by_country_month group by all"
-    ).fetchall():
-        share = calls / totals.get(counterpart, calls)
-        cells[(counterpart, topic)] = (share, f"{calls} of {totals.get(counterpart, calls)} calls")
-    return heat_grid(rows, topics, cells, title="Topics by counterpart (share of its calls)")
+    known = con.execute("select count(*) from staging.stg_topics").fetchone()[0]
+    if not cells:
+        return {"topics": [], "known": known}
+    rows = [
+        {"counterpart": name, "topic": topic, "calls": n, "share": n / totals[name]}
+        for name, topic, n in cells
+        if name in totals
+    ]
+    return {
+        "topics": topics,
+        "known": known,
+        "chart": ctx.chart("chart-topics", charts.topics_heatmap(rows, ctx.order, topics)),
+    }
 
 
-def _initiators(con: duckdb.DuckDBPyConnection) -> str:
-    data: dict[str, dict[str, int]] = {}
-    for counterpart, initiated_by, calls in con.execute(
-        """
-        select coalesce(p.country_code, p.organisation), coalesce(c.initiated_by, 'not stated'),
-               count(distinct c.item_id)
-        from marts.calls c join marts.call_counterparts p using (source, item_id)
-        where coalesce(p.country_code, p.organisation) is not null
-        group by all
-        """
-    ).fetchall():
-        data.setdefault(counterpart, {})[initiated_by] = calls
-    ranked = sorted(data.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:15]
-    return stacked_bars(ranked, title="Who initiated the calls, by counterpart")
-
-
-def _latest_calls(con: duckdb.DuckDBPyConnection, limit: int = 15) -> str:
-    calls = con.execute(
-        """
-        select c.source, c.item_id, c.title, c.call_date, c.url, t.descriptors,
-               (select string_agg(coalesce(country_code, organisation), ', '
-                                  order by counterpart_no)
-                from marts.call_counterparts p
-                where p.source = c.source and p.item_id = c.item_id)
-        from marts.calls c join marts.call_tone t using (source, item_id)
-        order by c.published_at desc limit ?
-        """,
-        [limit],
-    ).fetchall()
-    parts = []
-    for source, item_id, title, call_date, url, descriptors, counterparts in calls:
-        evidence = con.execute(
-            """
-            select sentence_no, sentence_text, list(matched_text), list(distinct label)
-            from marts.tone_evidence
-            where source = ? and item_id = ? and label_kind in ('descriptor', 'signal')
-            group by all order by sentence_no
-            """,
-            [source, item_id],
-        ).fetchall()
-        tags = (
-            "".join(f"<span>{escape(d)}</span>" for d in descriptors)
-            or "<span>no descriptor</span>"
-        )
-        sentences = "".join(
-            f"<li>{_highlight(sentence, matches)} <small>({escape(', '.join(labels))})</small></li>"
-            for _, sentence, matches, labels in evidence
-        )
-        parts.append(
-            f"<div class='call'><h3><a href='{escape(url, quote=True)}'>{escape(title)}</a></h3>"
-            f"<div>{escape(str(call_date))} · {escape(counterparts or '')}</div>"
-            f"<div class='tags'>{tags}</div><ul>{sentences}</ul></div>"
-        )
-    return "".join(parts) or "<p>No calls yet.</p>"
-
-
-def _review_queue(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
-    """Calls loaded with something the reference data could not resolve."""
+def _calls_with_tone(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:
+    flags = ", ".join(f"t.{flag}" for flag in SIGNALS)
     rows = con.execute(
-        "select title, url, call_date, detail from marts.review_queue order by call_date desc"
+        f"""
+        select c.source, c.item_id, c.call_date, c.title, c.url, c.call_kind, c.initiated_by,
+               c.initiative_evidence, t.descriptors, t.expressed_satisfaction,
+               coalesce((select list(topic_label order by topic_label) from marts.call_topics as k
+                         where k.source = c.source and k.item_id = c.item_id), []),
+               coalesce((select list(distinct p.counterpart_key) from marts.call_counterparts as p
+                         where p.source = c.source and p.item_id = c.item_id
+                           and p.counterpart_key is not null), []),
+               {flags}
+        from marts.calls as c join marts.call_tone as t using (source, item_id)
+        where {where}
+        order by c.published_at desc, c.item_id
+        """,
+        params,
     ).fetchall()
-    items = "".join(
-        f"<li><a href='{escape(url, quote=True)}'>{escape(title)}</a> "
-        f"({escape(str(call_date))}): {escape(detail)}</li>"
-        for title, url, call_date, detail in rows
+    out = []
+    for row in rows:
+        source, item_id, day, title, url, kind, initiated, evidence = row[:8]
+        descriptors, satisfied = row[8:10]
+        topics, keys, *signal_values = row[10:]
+        out.append(
+            {
+                "source": source,
+                "item_id": item_id,
+                "date": day,
+                "title": title,
+                "url": url,
+                "kind": kind,
+                "initiated": INITIATED_LABEL[initiated],
+                "initiative_evidence": evidence,
+                "descriptors": list(descriptors),
+                "satisfaction": satisfied,
+                "signals": [
+                    label for label, on in zip(SIGNALS.values(), signal_values, strict=True) if on
+                ],
+                "topics": list(topics),
+                "keys": list(keys),
+            }
+        )
+    return out
+
+
+def counterpart_pages(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    calls = _calls_with_tone(con, "c.call_scope = 'foreign'", [])
+    pages, timeline = [], []
+    for counterpart in ctx.counterparts:
+        own = [c for c in calls if counterpart["key"] in c["keys"]]
+        timeline += [
+            {
+                "counterpart": counterpart["name"],
+                "call_date": c["date"].isoformat(),
+                "initiated": c["initiated"],
+                "tone": "described" if c["descriptors"] else "no descriptor",
+            }
+            for c in own
+        ]
+        pages.append(
+            {
+                **counterpart,
+                "calls_list": own,
+                "described": sum(1 for c in own if c["descriptors"]),
+                "satisfaction": sum(1 for c in own if c["satisfaction"]),
+            }
+        )
+    chart = charts.calls_timeline(timeline, ctx.order, ctx.month_domain) if timeline else None
+    return {
+        "pages": pages,
+        "chart": ctx.chart("chart-timeline", chart) if chart else None,
+    }
+
+
+def _segments(sentence: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, str | None]]:
+    """The sentence cut into (text, label or None) pieces: every span marked where it is
+    (overlapping spans merge, their labels joined)."""
+    merged: list[list] = []
+    for start, end, label in sorted(spans):
+        if not 0 <= start < end <= len(sentence):
+            continue
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            if label not in merged[-1][2]:
+                merged[-1][2].append(label)
+        else:
+            merged.append([start, end, [label]])
+    pieces, cursor = [], 0
+    for start, end, labels in merged:
+        if start > cursor:
+            pieces.append((sentence[cursor:start], None))
+        pieces.append((sentence[start:end], ", ".join(labels)))
+        cursor = end
+    if cursor < len(sentence):
+        pieces.append((sentence[cursor:], None))
+    return pieces
+
+
+def latest_calls(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    newest = con.execute(
+        "select source, item_id from marts.calls order by published_at desc, item_id limit ?",
+        [LATEST_CALLS],
+    ).fetchall()
+    if not newest:
+        return {"calls": []}
+    ids = [f"{source}/{item_id}" for source, item_id in newest]
+    calls = _calls_with_tone(con, "list_contains(?, c.source || '/' || c.item_id)", [ids])
+    evidence: dict[tuple, dict[int, dict]] = {}
+    for source, item_id, sentence_no, text, start, end, _kind, label in con.execute(
+        """
+        select e.source, e.item_id, e.sentence_no, s.sentence_text,
+               e.char_start - s.char_start, e.char_end - s.char_start, e.label_kind, e.label
+        from marts.tone_evidence as e
+        join intermediate.int_call_items as i on i.source = e.source and i.item_id = e.item_id
+        join staging.stg_sentences as s
+            on s.source = e.source and s.item_id = e.item_id and s.entry_sha = i.entry_sha
+           and s.sentence_no = e.sentence_no
+        where e.label_kind in ('descriptor', 'signal')
+          and list_contains(?, e.source || '/' || e.item_id)
+        order by e.sentence_no, e.char_start
+        """,
+        [ids],
+    ).fetchall():
+        sentence = evidence.setdefault((source, item_id), {}).setdefault(
+            sentence_no, {"text": text, "spans": [], "labels": []}
+        )
+        sentence["spans"].append((start, end, label))
+        if label not in sentence["labels"]:
+            sentence["labels"].append(label)
+    for call in calls:
+        sentences = evidence.get((call["source"], call["item_id"]), {})
+        call["evidence"] = [
+            {"segments": _segments(s["text"], s["spans"]), "labels": s["labels"]}
+            for _, s in sorted(sentences.items())
+        ]
+    names = {c["key"]: c for c in ctx.counterparts}
+    for call in calls:
+        call["counterparts"] = [names[k] for k in call["keys"] if k in names]
+    return {"calls": calls, "limit": LATEST_CALLS}
+
+
+def review_queue(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    rows = con.execute(
+        "select title, url, call_date, review_reason, detail from marts.review_queue "
+        "order by call_date desc, item_id"
+    ).fetchall()
+    calls = con.execute(
+        "select count(distinct (source, item_id)) from marts.review_queue"
+    ).fetchone()[0]
+    return {
+        "calls": calls,
+        "rows": [
+            dict(zip(("title", "url", "date", "reason", "detail"), row, strict=True))
+            for row in rows
+        ],
+    }
+
+
+def validation_status(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    if not _table_exists(con, "audit", "validations"):
+        return {"run": None, "suites": []}
+    run = con.execute(
+        "select run_id from audit.validations group by run_id "
+        "order by (run_id = ?) desc, max(validated_at) desc limit 1",
+        [ctx.run_id],
+    ).fetchone()
+    if not run:
+        return {"run": None, "suites": []}
+    suites = [
+        dict(
+            zip(
+                ("suite", "stage", "success", "rows", "evaluated", "failed", "quarantined"),
+                row,
+                strict=True,
+            )
+        )
+        for row in con.execute(
+            "select suite, stage, success, rows_validated, evaluated, failed, rows_quarantined "
+            "from audit.validations where run_id = ? order by stage, suite",
+            [run[0]],
+        ).fetchall()
+    ]
+    quarantined = con.execute("select count(*) from staging.stg_quarantine").fetchone()[0]
+    return {"run": run[0], "suites": suites, "quarantined": quarantined}
+
+
+SECTIONS: list[Section] = [
+    Section("calls-per-month", "Calls per month", calls_per_month),
+    Section("counterparts", "Calls by counterpart", counterparts_overview),
+    Section("tone", "Tone descriptors over time", tone_over_time),
+    Section("topics", "Topics by counterpart", topics_by_counterpart),
+    Section("latest", "Latest calls and their evidence", latest_calls),
+    Section("review", "Calls awaiting review", review_queue),
+    Section("validation", "Validation status", validation_status),
+    Section("by-counterpart", "Every call, by counterpart", counterpart_pages),
+]
+
+_ENV = Environment(
+    loader=PackageLoader("flows.publish", "templates"),
+    autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass
+class Report:
+    html: str
+    charts: list[Chart]
+    seconds: float
+
+
+def build_report(con: duckdb.DuckDBPyConnection, run_id: str) -> Report:
+    started = time.perf_counter()
+    first, last = con.execute("select min(call_date), max(call_date) from marts.calls").fetchone()
+    ctx = Context(run_id=run_id, counterparts=_counterparts(con), first=first, last=last)
+    data = {s.id: s.query(con, ctx) if first else {} for s in SECTIONS}
+    html = _ENV.get_template("report.html.j2").render(
+        sections=SECTIONS,
+        data=data,
+        ctx=ctx,
+        calls=con.execute("select count(*) from marts.calls").fetchone()[0],
+        to_review=con.execute(
+            "select count(distinct (source, item_id)) from marts.review_queue"
+        ).fetchone()[0],
+        written=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    calls = con.execute("select count(distinct (source, item_id)) from marts.review_queue")
-    return calls.fetchone()[0], f"<ul>{items}</ul>" if rows else "<p>Nothing to review.</p>"
+    return Report(html, ctx.charts, time.perf_counter() - started)
 
 
 def write_report(con: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> Path:
-    calls = con.execute("select count(*) from marts.calls").fetchone()[0]
-    to_review, review_list = _review_queue(con)
-    html = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        "<title>readouts: call readouts report</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        "<h1>Call readouts</h1>",
-        f"<p class='note'>{calls} call readouts. Run {escape(run_id)}, written "
-        f"{escape(datetime.now(UTC).isoformat(timespec='seconds'))}. Source texts: President of "
-        "Russia, kremlin.ru (CC BY 4.0). Every label is traceable in marts.tone_evidence. "
-        f"Calls that need review (marts.review_queue): {to_review}.</p>",
-        "<section><h2>Calls per month</h2>",
-        _calls_per_month(con),
-        "</section>",
-        "<section><h2>Tone descriptors over time</h2>",
-        _descriptors_over_time(con),
-        "</section>",
-        "<section><h2>Topics by counterpart</h2>",
-        _topics_by_country(con),
-        "</section>",
-        "<section><h2>Who initiates</h2>",
-        _initiators(con),
-        "</section>",
-        "<section><h2>Latest calls and their tone evidence</h2>",
-        _latest_calls(con),
-        "</section>",
-        "<section><h2>Calls that need review</h2>",
-        review_list,
-        "</section>",
-        "</body></html>",
-    ]
+    report = build_report(con, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text("\n".join(html), encoding="utf-8")
+    temporary.write_text(report.html, encoding="utf-8")
     temporary.replace(path)
     return path

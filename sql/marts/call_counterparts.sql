@@ -4,13 +4,19 @@ select
     c.item_id,
     c.source,
     p.counterpart_no,
-    p.counterpart_name,
-    p.office,
+    coalesce(p.country_code, p.organisation) as counterpart_key,
+    n.counterpart_name,
     p.country_code,
-    p.country_name,
-    p.organisation
+    p.organisation,
+    p.counterpart_name as person_name,
+    p.office,
+    p.country_name
 from intermediate.int_call_items as c
 inner join staging.stg_item_counterparts as p
     on p.source = c.source and p.item_id = c.item_id and p.entry_sha = c.entry_sha
+left join (
+    select distinct counterpart_key, counterpart_name
+    from intermediate.int_call_counterpart_keys
+) as n on n.counterpart_key = coalesce(p.country_code, p.organisation)
 where c.call_scope = 'foreign'
 order by c.published_at, c.item_id, p.counterpart_no

@@ -1,5 +1,6 @@
 select
-    k.counterpart,
+    k.counterpart_key,
+    k.counterpart_name,
     k.country_code,
     k.organisation,
     cast(date_trunc('month', t.call_date) as date) as month,
@@ -16,4 +17,4 @@ from marts.call_tone as t
 inner join intermediate.int_call_counterpart_keys as k
     on k.source = t.source and k.item_id = t.item_id
 group by all
-order by month, counterpart
+order by month, counterpart_key

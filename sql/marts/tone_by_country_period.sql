@@ -3,7 +3,10 @@ select
     p.period,
     p.start_date,
     p.end_date,
-    k.counterpart,
+    k.counterpart_key,
+    k.counterpart_name,
+    k.country_code,
+    k.organisation,
     count(*) as calls,
     count(*) filter (where t.has_descriptor) as calls_with_descriptor,
     round(count(*) filter (where t.has_descriptor) / count(*), 3) as share_with_descriptor,
@@ -16,4 +19,4 @@ inner join intermediate.int_call_counterpart_keys as k
     on k.source = t.source and k.item_id = t.item_id
 inner join staging.stg_periods as p on t.call_date between p.start_date and p.end_date
 group by all
-order by p.period_set, p.start_date, k.counterpart
+order by p.period_set, p.start_date, k.counterpart_key

@@ -1,6 +1,9 @@
 with calls as (
     select
-        k.counterpart,
+        k.counterpart_key,
+        k.counterpart_name,
+        k.country_code,
+        k.organisation,
         cast(date_trunc('month', c.published_date_local) as date) as month,
         c.source,
         c.item_id
@@ -10,18 +13,24 @@ with calls as (
 ),
 
 totals as (
-    select counterpart, month, count(*) as calls from calls group by all
+    select counterpart_key, month, count(*) as calls from calls group by all
 )
 
 select
-    c.counterpart,
+    c.counterpart_key,
+    c.counterpart_name,
+    c.country_code,
+    c.organisation,
     c.month,
     t.topic,
+    t.topic_label,
     count(distinct c.item_id) as calls,
     totals.calls as calls_in_month,
     round(count(distinct c.item_id) / totals.calls, 3) as share_of_calls
 from calls as c
 inner join marts.call_topics as t on t.source = c.source and t.item_id = c.item_id
-inner join totals on totals.counterpart = c.counterpart and totals.month = c.month
-group by c.counterpart, c.month, t.topic, totals.calls
-order by c.month, c.counterpart, t.topic
+inner join totals on totals.counterpart_key = c.counterpart_key and totals.month = c.month
+group by
+    c.counterpart_key, c.counterpart_name, c.country_code, c.organisation, c.month,
+    t.topic, t.topic_label, totals.calls
+order by c.month, c.counterpart_key, t.topic

@@ -1,6 +1,6 @@
 -- A country code is ISO 3166-1 alpha-2; a counterpart with neither a country nor an
 -- organisation (unresolved: reference data lacks it) is listed in marts.review_queue.
-select p.item_id, p.counterpart_name, p.country_code, p.organisation
+select p.item_id, p.person_name, p.country_code, p.organisation
 from marts.call_counterparts as p
 where (p.country_code is not null and not regexp_full_match(p.country_code, '[A-Z]{2}'))
    or (

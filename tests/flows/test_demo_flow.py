@@ -34,7 +34,7 @@ def test_demo_builds_calls_and_counts_everything(demo_run):
     assert kinds == {"telephone call": 22, "video call": 1}
     several = query(
         settings.warehouse_path,
-        "select counterpart_name, country_code from marts.call_counterparts "
+        "select person_name, country_code from marts.call_counterparts "
         "where item_id = '90014' order by counterpart_no",
     )
     assert several == [("Salman bin Abdulaziz Al Saud", "SA"), ("Donald Trump", "US")]
@@ -73,8 +73,7 @@ def test_an_unknown_counterpart_loads_and_waits_for_review(demo_run):
     assert "Prime Minister of Freedonia Rufus Firefly" in row[2]
     assert query(
         settings.warehouse_path,
-        "select counterpart_name, country_code from marts.call_counterparts "
-        "where item_id = '90040'",
+        "select person_name, country_code from marts.call_counterparts where item_id = '90040'",
     ) == [("Prime Minister of Freedonia Rufus Firefly", None)]
 
 

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import shutil
+import socket
 import subprocess
+import threading
 import time
+from html import escape
+from pathlib import Path
 
 import duckdb
+import pytest
 
 from flows.cli import main
+from flows.publish.charts import check_spec
 from flows.publish.dictionary import render_dictionary
 from flows.publish.docs import render_analyses
-from flows.publish.report import write_report
+from flows.publish.report import _segments, anchor, build_report, write_report
 from flows.settings import PROJECT_ROOT
 from tests.flows.helpers import query
 from tests.warehouse_builder import build_warehouse, call
@@ -23,10 +30,15 @@ CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,Translate,MediaRouter",
+    "--disable-client-side-phishing-detection",
+    "--disable-domain-reliability",
+    "--no-pings",
 ]
 
 
@@ -91,42 +103,190 @@ def test_source_text_never_becomes_markup_in_the_report(tmp_path):
         }
     )
     con = build_warehouse([hostile], tmp_path)
-    html = write_report(con, tmp_path / "report.html", "run-x").read_text()
-    assert "<script" not in html and "<img" not in html
+    html = write_report(con, tmp_path / "report.html", "run-x<b>").read_text()
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
-    assert "<mark>constructive</mark>" in html
+    assert "run-x&lt;b&gt;" in html
+    assert '<mark title="constructive">constructive</mark>' in html
 
 
-def test_the_report_renders_its_charts_in_headless_chromium(demo_run, tmp_path):
-    settings, _ = demo_run
+def test_evidence_is_marked_at_its_own_span_not_the_first_occurrence():
+    sentence = "Constructive proposals were made; the conversation was constructive."
+    second = sentence.rindex("constructive")
+    pieces = _segments(sentence, [(second, second + len("constructive"), "constructive")])
+    assert pieces == [
+        (sentence[:second], None),
+        ("constructive", "constructive"),
+        (".", None),
+    ]
+    both = _segments("frank and frank", [(0, 5, "frank"), (10, 15, "frank"), (3, 9, "x")])
+    assert [label for _, label in both] == ["frank, x", None, "frank"]
+
+
+def test_check_spec_finds_a_chart_without_titles_or_legend():
+    import altair as alt
+
+    bare = alt.Chart(alt.Data(values=[{"a": 1, "b": 2}])).mark_point().encode(x="a:Q", y="b:Q")
+    assert check_spec(bare.to_dict()) == [
+        "no title on the x axis",
+        "no title on the y axis",
+        "no legend",
+    ]
+
+
+class _RecordingProxy:
+    """Chromium sends every http(s) request through this proxy, which answers nothing and
+    records each one: the report must make none."""
+
+    def __init__(self):
+        self.requests: list[str] = []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.2)
+        self.port = self.server.getsockname()[1]
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    first = connection.recv(4096).split(b"\r\n", 1)[0]
+                except OSError:
+                    first = b"(no request line)"
+                self.requests.append(first.decode("latin-1"))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.thread.join(5)
+        self.server.close()
+
+
+# Chromium's own services (component updates, network time, sign-in), which it calls
+# whatever page it opens, even with the flags above; a request to any other host fails the
+# test, and the page source may hold no URL but links to the readouts (checked below).
+CHROMIUM_OWN_HOSTS = {
+    "update.googleapis.com",
+    "accounts.google.com",
+    "clients1.google.com",
+    "clients2.google.com",
+    "redirector.gvt1.com",
+    "safebrowsing.googleapis.com",
+    "optimizationguide-pa.googleapis.com",
+    "content-autofill.googleapis.com",
+}
+
+
+def _host(request_line: str) -> str:
+    target = request_line.split(" ")[1] if " " in request_line else request_line
+    return re.sub(r"^[a-z]+://", "", target).split("/")[0].split(":")[0]
+
+
+def _open_in_chromium(report: Path, profile: Path) -> tuple[str, list[str], list[str]]:
+    """The DOM Chromium built from the report, its console errors, and every network
+    request it tried."""
     chromium = shutil.which("chromium")
     assert chromium, (
         "Debian's chromium is needed: scripts/test.sh installs it (apt-get install chromium)"
     )
-    result = subprocess.run(
-        [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=2000",
-            "--dump-dom",
-            settings.report_path.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    with _RecordingProxy() as proxy:
+        result = subprocess.run(
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--proxy-server=http://127.0.0.1:{proxy.port}",
+                "--proxy-bypass-list=<-loopback>",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=3000",
+                "--dump-dom",
+                report.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
     assert result.returncode == 0, result.stderr[-2000:]
-    dom = result.stdout
-    assert dom.count("<svg") >= 4
-    assert dom.count("<rect") > 20
-    assert "Latest calls and their tone evidence" in dom
     console = [
         line for line in result.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line
     ]
+    requests = [r for r in proxy.requests if _host(r) not in CHROMIUM_OWN_HOSTS]
+    return result.stdout, console, requests
+
+
+def _check_report(warehouse: Path, report: Path, profile: Path) -> str:
+    dom, console, requests = _open_in_chromium(report, profile)
     assert console == []
+    assert requests == [], "the report made network requests"
+    source = report.read_text(encoding="utf-8")
+    # no URL in the page but links to the readouts themselves
+    links = {url for (url,) in query(warehouse, "select url from marts.calls")} | {
+        url for (url,) in query(warehouse, "select url from marts.review_queue")
+    }
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", source))
+    assert urls <= links, urls - links
+    assert "<script" not in source and "<iframe" not in source and "<link" not in source
+    # every counterpart with calls has its anchor and its row
+    counterparts = query(
+        warehouse,
+        "select distinct counterpart_key, counterpart_name from marts.call_counterparts "
+        "where counterpart_key is not null",
+    )
+    assert counterparts
+    for key, name in counterparts:
+        assert f'id="{anchor(key)}"' in dom, key
+        assert f'href="#{anchor(key)}"' in dom, key
+        assert escape(name) in dom, name
+    # every chart is drawn, with its caption
+    assert dom.count("<svg") >= 5
+    assert "Latest calls and their evidence" in dom
+    return dom
+
+
+def _check_specs(con) -> list:
+    report = build_report(con, "run-test")
+    assert len(report.charts) >= 5
+    for chart in report.charts:
+        assert check_spec(chart.spec) == [], chart.name
+    # months without calls are on the axis: every month from the first call to the last
+    (monthly,) = [c for c in report.charts if c.name == "chart-calls-per-month"]
+    months = {row["month"] for row in monthly.spec["data"]["values"]}
+    first, last, with_calls = con.execute(
+        "select min(call_date), max(call_date), "
+        "count(distinct date_trunc('month', call_date)) from marts.calls"
+    ).fetchone()
+    expected = (last.year - first.year) * 12 + last.month - first.month + 1
+    assert len(months) == expected
+    return [expected, with_calls, report]
+
+
+def test_the_demo_report_renders_in_headless_chromium_offline(demo_run, tmp_path):
+    settings, _ = demo_run
+    _check_report(settings.warehouse_path, settings.report_path, tmp_path / "profile")
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        months, with_calls, report = _check_specs(con)
+    assert with_calls < months  # the demo has empty months, and they are drawn
+    print(f"demo report: {report.seconds:.1f} s, {len(report.html) / 1e3:.0f} kB")
+
+
+@pytest.mark.corpus
+def test_the_corpus_report_renders_in_headless_chromium_offline(corpus_run, tmp_path):
+    settings = corpus_run["settings"]
+    dom = _check_report(settings.warehouse_path, settings.report_path, tmp_path / "profile")
+    for name in ("United States", "United Kingdom", "France", "Germany"):
+        assert name in dom
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        *_, report = _check_specs(con)
+    print(f"corpus report: {report.seconds:.1f} s, {len(report.html) / 1e3:.0f} kB")
 
 
 def test_query_prints_tables_csv_and_json(demo_run, capsys):

@@ -54,7 +54,7 @@ def test_unresolved_counterparts_load_and_wait_for_review(tmp_path):
     assert calls == [("900", 2, "foreign"), ("901", 1, "domestic"), ("902", 1, "foreign")]
     assert con.execute("select count(*) from staging.stg_quarantine").fetchone() == (0,)
     counterparts = con.execute(
-        "select item_id, counterpart_name, country_code, organisation "
+        "select item_id, person_name, country_code, organisation "
         "from marts.call_counterparts order by item_id, counterpart_no"
     ).fetchall()
     assert counterparts == [
@@ -74,7 +74,9 @@ def test_unresolved_counterparts_load_and_wait_for_review(tmp_path):
     assert '"President of Atlantis Jo Doe"' in review[0][6]
     assert "countries_overrides.csv" in review[0][6] and "people.csv" in review[0][6]
     # by-country marts count the resolved counterpart only, and no domestic call
-    keys = con.execute("select distinct counterpart from marts.tone_by_country_month").fetchall()
+    keys = con.execute(
+        "select distinct counterpart_key from marts.tone_by_country_month"
+    ).fetchall()
     assert keys == [("FR",)]
     con.close()
 
@@ -87,6 +89,6 @@ def test_adding_the_missing_reference_row_resolves_the_call(tmp_path):
     con = build_warehouse(ITEMS[:1], tmp_path / "w", reference_dir=reference)
     assert con.execute("select count(*) from marts.review_queue").fetchone() == (0,)
     assert con.execute(
-        "select counterpart_name, country_code from marts.call_counterparts order by 1"
+        "select person_name, country_code from marts.call_counterparts order by 1"
     ).fetchall() == [("Alex Sample", "FR"), ("Jo Doe", "XA")]
     con.close()
