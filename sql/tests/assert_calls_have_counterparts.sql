@@ -1,4 +1,4 @@
 -- A call readout always names at least one counterpart.
 select source, item_id, title
-from marts.calls
+from {{ ref('calls') }}
 where counterpart_count < 1

@@ -1,5 +1,5 @@
 -- Each call readout appears once.
 select source, item_id, count(*) as rows
-from marts.calls
+from {{ ref('calls') }}
 group by all
 having count(*) > 1

@@ -1,0 +1,4 @@
+-- The newest version of every item: what the marts describe.
+select *
+from {{ ref('stg_item_versions') }}
+qualify version = max(version) over (partition by source, item_id)

@@ -1,0 +1,12 @@
+-- The people a call readout names as the other side of the call, per item version.
+select
+    source,
+    item_id,
+    entry_sha,
+    counterpart_no,
+    counterpart_name,
+    office,
+    country_code,
+    country_name,
+    organisation
+from {{ source('raw', 'item_counterparts') }}

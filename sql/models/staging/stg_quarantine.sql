@@ -1,0 +1,10 @@
+-- Entries and pages that could not be loaded, with the reason and the raw file.
+select
+    source,
+    entry_sha,
+    fetch_id,
+    raw_path,
+    item_id,
+    entry_position,
+    reason
+from {{ source('raw', 'quarantine') }}
