@@ -1,6 +1,3 @@
--- Each call with a foreign counterpart once per counterpart country or organisation, for
--- aggregates by counterpart. Domestic calls are not calls with a counterpart country;
--- unresolved counterparts (no country, no organisation) wait in marts.review_queue.
 select distinct
     c.source,
     c.item_id,

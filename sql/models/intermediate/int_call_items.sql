@@ -1,6 +1,3 @@
--- Call readouts (telephone and video calls), newest version, with their counts.
--- call_scope: 'domestic' when every counterpart is Russian (officials, citizens: the
--- normaliser resolves people from Russian regions to RU), otherwise 'foreign'.
 with counterparts as (
     select
         source,

@@ -1,9 +1,3 @@
--- Sentences of the newest version of every call readout. Offsets index the item's text.
--- in_verbatim_exchange: the sentence belongs to a transcript. An item holds a verbatim
--- exchange when at least two sentences carry a speaker's label ("Vladimir Putin: ...",
--- "President of the IFRC Francesco Rocca (retranslated): ..."); everything from the first
--- label to the end of the item is the speakers' own words. The narrative before it (the
--- lead) is what the readout reports.
 with sentences as (
     select
         c.source,

@@ -1,11 +1,5 @@
 -- depends_on: {{ ref('tone_lexicon') }}
 -- depends_on: {{ ref('tone_frames') }}
--- Descriptors found where the readout describes the conversation itself. A frame
--- (reference/tone_frames.csv) is a pattern with a list of descriptors in it; each
--- descriptor of the list (reference/tone_lexicon.csv) is a label. The reference.* macros
--- are compiled from those files before the models run; they give every match with the
--- text before it, whose running sum is the match's offset (a phrase that occurs twice is
--- two rows at two positions).
 with frame_hits as (
     select
         s.source,

@@ -1,9 +1,4 @@
 -- depends_on: {{ ref('tone_signals') }}
--- The stretch of a sentence taken by a greeting formula ("congratulated ... on his
--- birthday", "wished the friendly people of X peace"), from the greeting word to the end
--- of its clause (the next "and <verb>" or the sentence's end): topics named only there
--- do not count. reference.greeting_spans is compiled from reference/tone_signals.csv and
--- gives each span with the text before it (their running sum is the span's offset).
 with spans as (
     select
         s.source,

@@ -1,4 +1,3 @@
--- The newest version of every item: what the marts describe.
 select *
 from {{ ref('stg_item_versions') }}
 qualify version = max(version) over (partition by source, item_id)

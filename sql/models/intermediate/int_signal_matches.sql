@@ -1,10 +1,4 @@
 -- depends_on: {{ ref('tone_signals') }}
--- Formulaic signals (satisfaction, gratitude, condolences, greetings, concern, divergence,
--- exchange of views, agreement to continue contacts), one row per cue found, at its own
--- position (reference/tone_signals.csv, compiled into reference.signal_hits: each match
--- with the text before it, whose running sum is the match's offset). Signals are what the
--- readout reports the sides did: in an item with a verbatim exchange (a transcript), the
--- speakers' own words ("Thank you.") are not read for signals.
 with hits as (
     select
         s.*,

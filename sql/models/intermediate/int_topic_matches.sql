@@ -1,9 +1,4 @@
 -- depends_on: {{ ref('topics') }}
--- Topic cues found in call readouts, on word boundaries (reference/topics.csv, compiled
--- into reference.topic_hits), each at its own position (the running sum of the text before
--- each match). A cue inside a greeting formula does not count, except for topics that are
--- about the occasion itself (elections, holidays, sport); the same words outside the
--- greeting, later in the sentence, do.
 with hits as (
     select
         s.*,

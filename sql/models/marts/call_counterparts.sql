@@ -1,5 +1,3 @@
--- Counterparts of calls with a foreign side; a domestic call's Russian officials or
--- citizens are not counterparts of Russia's foreign calls (marts.calls.call_scope).
 select
     c.item_id,
     c.source,

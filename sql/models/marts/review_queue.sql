@@ -1,7 +1,3 @@
--- What an analyst must look at: loaded and counted, but with something the rules could not
--- settle. One row per item and reason (and per counterpart): calls with a counterpart the
--- reference data could not resolve, and items a validation check flagged (a title that
--- looks like a call readout while the text matched no call pattern).
 with unresolved as (
     select
         c.source,

@@ -1,4 +1,3 @@
--- One row per HTTP fetch of a feed page, as recorded in the raw landing zone's manifest.
 select
     fetch_id,
     run_id,

@@ -1,4 +1,3 @@
--- The people a call readout names as the other side of the call, per item version.
 select
     source,
     item_id,

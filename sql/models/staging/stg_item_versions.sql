@@ -1,9 +1,3 @@
--- One row per version of an item, as the source told it. Every fetch that saw an entry is
--- an observation; observations are ordered by the entry's `updated` stamp, then by when
--- they were fetched, and each change of content in that order starts a new version. So the
--- newest version is the one the feed dated latest (fetch order breaking ties), never a hash
--- order, and content that comes back after an edit (A, B, then A again with the same stamp)
--- is a new version, not the first one.
 with observations as (
     select distinct i.source, i.item_id, i.entry_sha, i.updated_at, f.fetch_id, f.fetched_at
     from {{ source('raw', 'item_versions') }} as i

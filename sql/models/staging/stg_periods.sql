@@ -1,5 +1,3 @@
--- Named date splits for period comparisons (reference/periods.csv), e.g. before and
--- from 24 February 2022. Add rows to compare other periods.
 select
     period_set,
     period,

@@ -1,4 +1,3 @@
--- Entries and pages that could not be loaded, with the reason and the raw file.
 select
     source,
     entry_sha,

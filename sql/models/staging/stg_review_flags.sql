@@ -1,4 +1,3 @@
--- Entries that loaded but that a validation check flagged for an analyst, with the reason.
 select
     source,
     item_id,

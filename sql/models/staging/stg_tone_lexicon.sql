@@ -1,5 +1,3 @@
--- Tone descriptors (reference/tone_lexicon.csv): canonical form, ladder group, warmth,
--- convergence, and the spellings that count as that descriptor.
 select
     lower(trim(descriptor)) as descriptor,
     ladder_group,

@@ -1,4 +1,3 @@
--- The topic taxonomy and its cue patterns (reference/topics.csv).
 select
     topic,
     label as topic_label,
