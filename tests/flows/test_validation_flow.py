@@ -132,7 +132,7 @@ def test_one_odd_entry_is_a_row_problem_and_the_rest_loads(baseline):
     assert latest == [("1", "telephone call"), ("2", "telephone call"), ("4", "other")]
     assert query(
         settings.warehouse_path, "select item_id, review_reason from raw.review_flags"
-    ) == [("4", "items_check")]
+    ) == [("4", "title_looks_like_a_call")]
 
 
 def test_every_suite_is_recorded_for_a_successful_run(baseline):
