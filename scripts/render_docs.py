@@ -1,4 +1,5 @@
-"""Renders the docs that are generated: docs/data-dictionary.md from sql/marts/schema.yml,
+"""Renders the docs that are generated: docs/data-dictionary.md from the marts' .yml files
+(sql/models/marts/),
 and docs/analyses/RESULTS.md (every analysis in docs/analyses/ with its result on the demo
 warehouse). Run `readouts demo` first.
 
