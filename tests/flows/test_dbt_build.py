@@ -6,6 +6,7 @@ run builds again, an edited seed reshapes the marts without re-extraction, and d
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 
@@ -138,6 +139,8 @@ def test_the_docs_site_shows_every_mart_with_its_lineage(demo_copy):
     for mart in SQL_DIR.glob("models/marts/*.sql"):
         assert f"model.readouts.{mart.stem}" in html
     assert '"parent_map"' in html and "Moscow" in html
+    # one file that opens offline: no script or stylesheet loaded from elsewhere
+    assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=[\"']?(?:https?:)?//", html)
 
 
 def test_the_readme_dbt_commands_parse_and_build_the_project(demo_copy, tmp_path):
