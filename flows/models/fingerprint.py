@@ -12,7 +12,7 @@ from flows.settings import REFERENCE_DIR, SQL_DIR
 
 BUILD_KEY = "models_fingerprint"
 # what dbt reads; its own files (target/, logs/) are not part of the project
-PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "tests")
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "seeds")
 
 
 def models_fingerprint(sql_dir: Path = SQL_DIR, reference_dir: Path = REFERENCE_DIR) -> str:

@@ -6,9 +6,10 @@ runs: the caller closes its connection first (flows/pipeline.py) and reopens it 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,32 +128,53 @@ def invoke(
             _close_database()
 
 
-_PARSED: dict[tuple[str, ...], object] = {}
+_PARSED: dict[str, object] = {}
 
 
 def parsed(warehouse: Path, paths: DbtPaths, reference_dir: Path = REFERENCE_DIR):
-    """The project's manifest, parsed once per process for the same project files, seeds
-    and database name. dbt's partial parsing does not survive a change of warehouse path
-    (it hashes the profile), and a full parse is most of a small build's time (~5 s idle,
-    ~16 s with both cores busy): a process that builds again (the tests, `readouts serve`)
-    reuses it."""
+    """The project's manifest, parsed once for the same project files, seeds and database
+    name, and kept in this process and in sql/target/manifests/ for the next ones. dbt's
+    own partial parsing does not survive a change of warehouse path (it hashes the
+    profile), and a full parse is most of a small build's time (~5 s idle, ~16 s with both
+    cores busy)."""
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.version import __version__
+
     from flows.models.fingerprint import models_fingerprint
 
-    key = (
-        str(SQL_DIR),
-        str(reference_dir.resolve()),
-        warehouse.stem,
-        models_fingerprint(SQL_DIR, reference_dir),
-    )
-    if key not in _PARSED:
+    key = hashlib.sha256(
+        "\0".join(
+            (
+                __version__,
+                str(SQL_DIR),
+                seed_path(reference_dir, paths),
+                warehouse.stem,
+                models_fingerprint(SQL_DIR, reference_dir),
+            )
+        ).encode()
+    ).hexdigest()[:20]
+    if key in _PARSED:
+        return _PARSED[key]
+    cached = SQL_DIR / "target" / "manifests" / f"{key}.msgpack"
+    manifest = None
+    if cached.exists():
+        with suppress(Exception):  # a cache written by another dbt version: parse again
+            manifest = Manifest.from_msgpack(cached.read_bytes())
+    if manifest is None:
         outcome = invoke(["parse"], warehouse, paths, reference_dir)
         if outcome.exception is not None or not outcome.success:
             raise ModelBuildError(
                 f"dbt parse failed: {_one_line(outcome.exception or outcome.result)}"
             )
-        _PARSED.clear()
-        _PARSED[key] = outcome.result
-    return _PARSED[key]
+        manifest = outcome.result
+        with suppress(OSError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cached.with_name(f".{key}.{os.getpid()}.tmp")
+            temporary.write_bytes(manifest.to_msgpack())
+            temporary.replace(cached)
+    _PARSED.clear()
+    _PARSED[key] = manifest
+    return manifest
 
 
 def _close_database() -> None:
