@@ -15,8 +15,9 @@ import pytest
 import yaml
 
 import flows.models.project as project
+from flows.cli import main
 from flows.models.fingerprint import marts_are_current, models_fingerprint
-from flows.publish.dbt_docs import write_docs_site
+from flows.publish.dbt_docs import docs_site_path
 from flows.settings import PROJECT_ROOT, REFERENCE_DIR, SQL_DIR
 from tests.flows.helpers import query
 
@@ -132,10 +133,10 @@ def test_every_model_and_column_is_described_and_matches_the_warehouse(demo_run)
         assert all(c["description"].strip() for c in documented[0]["columns"])
 
 
-def test_the_docs_site_shows_every_mart_with_its_lineage(demo_copy):
+def test_readouts_docs_writes_the_docs_site_with_every_mart_and_its_lineage(demo_copy):
     settings, _, _ = demo_copy
-    site = write_docs_site(settings)
-    html = site.read_text()
+    assert main(["docs", "--data-dir", str(settings.data_dir)]) == 0
+    html = docs_site_path(settings).read_text()
     for mart in SQL_DIR.glob("models/marts/*.sql"):
         assert f"model.readouts.{mart.stem}" in html
     assert '"parent_map"' in html and "Moscow" in html
