@@ -133,9 +133,7 @@ def test_every_model_and_column_is_described_and_matches_the_warehouse(demo_run)
         assert all(c["description"].strip() for c in documented[0]["columns"])
 
 
-def test_readouts_docs_writes_the_docs_site_with_every_mart_and_its_lineage(
-    demo_copy, monkeypatch
-):
+def test_readouts_docs_writes_the_docs_site_with_every_mart_and_its_lineage(demo_copy, monkeypatch):
     settings, _, reference = demo_copy
     monkeypatch.setenv("READOUTS_REFERENCE_DIR", str(reference))
     assert main(["docs", "--data-dir", str(settings.data_dir)]) == 0
