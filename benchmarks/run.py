@@ -170,7 +170,15 @@ def write_results(results: list[dict]) -> str:
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         + ", ".join(
             f"{p} {version(p)}"
-            for p in ("prefect", "duckdb", "polars", "great-expectations", "lxml")
+            for p in (
+                "prefect",
+                "duckdb",
+                "polars",
+                "great-expectations",
+                "lxml",
+                "dbt-core",
+                "dbt-duckdb",
+            )
         )
     )
     text = "\n".join(
@@ -183,7 +191,8 @@ def write_results(results: list[dict]) -> str:
             "",
             _table(results),
             "",
-            "- transform = normalize + validate + load + build (models and mart validation),",
+            "- transform = normalize + validate + load + build (`dbt build` in process: start-up,",
+            "  parsing, seeds, models and their tests),",
             "  from a landed raw zone, in a process of its own; peak RSS is that process's.",
             "- parse floor = lxml parsing the same page bytes and nothing else.",
             f"- the baseline runs up to {BASELINE_LIMIT:,} items; above that it is projected",

@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="rebuild the SQL models from what is loaded")
     common(build)
 
+    docs = commands.add_parser(
+        "docs",
+        help="write dbt's docs site (models, columns, tests, lineage) beside the warehouse",
+    )
+    common(docs)
+
     demo = commands.add_parser(
         "demo", help="run the real flow on the bundled sample feed, served on 127.0.0.1"
     )
@@ -281,6 +287,22 @@ def _export(settings: Settings) -> int:
     return EXIT_OK
 
 
+def _docs(settings: Settings) -> int:
+    """dbt's docs site from the build warehouse, under the writer's lock (dbt opens it)."""
+    from flows.ops.lock import hold_warehouse
+    from flows.publish.dbt_docs import write_docs_site
+    from flows.summary import new_run_id
+
+    try:
+        with hold_warehouse(settings.build_path, run_id=new_run_id(), command="docs"):
+            site = write_docs_site(settings)
+    except WarehouseBusy as busy:
+        _say("docs", str(busy))
+        return EXIT_BUSY
+    print(f"docs site: {site} (opens offline)")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -311,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
             return _query(args, from_environment(**options))
         if args.command == "export":
             return _export(from_environment(**options))
+        if args.command == "docs":
+            return _docs(from_environment(**options))
         return _run(args, from_environment(**options))
     except ExpectedFailure as error:  # the message is the interface for an operator
         _say(args.command, str(error))

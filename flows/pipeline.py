@@ -2,8 +2,9 @@
 → marts → published warehouse.
 
 Extraction writes only the raw zone. The writer works in a build warehouse that only it
-opens; load, model build and mart validation happen there in one transaction, so a failed
-run leaves it exactly as it was and the next run redoes the work from the raw zone. When a
+opens: the load is one transaction; then dbt builds the models and runs their tests there
+(sql/, with the writer's connection closed). A failed build publishes nothing and leaves
+the marts marked as not current, so the next run builds them again. When a
 run's models and checks have passed, the build warehouse is published as a fresh read-only
 file that analysts and BI tools read, and the exports and the report are written from that
 snapshot. Every run is recorded in the run log before anything else, and in audit.runs."""
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import duckdb
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
@@ -46,13 +47,14 @@ from flows.load.page_failures import (
 )
 from flows.load.reconcile import reconcile
 from flows.load.warehouse import open_build, transaction
-from flows.models.runner import (
-    BuildResult,
-    build_models,
+from flows.models.fingerprint import (
+    clear_models_fingerprint,
     marts_are_current,
     models_fingerprint,
     record_models_fingerprint,
 )
+from flows.models.project import BuildResult, DbtPaths
+from flows.models.project import build as dbt_build
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
 from flows.ops import run_log
@@ -66,7 +68,6 @@ from flows.settings import Settings, from_environment
 from flows.sources import get_source
 from flows.summary import RunSummary, new_run_id
 from flows.validate.gx_runner import SuiteResult
-from flows.validate.marts import validate_marts
 from flows.validate.report import calls_to_review, record_validations, write_report
 from flows.validate.staged import ValidationFailed, ValidationOutcome, validate_staged
 
@@ -182,18 +183,21 @@ def load(con, batch: StagedBatch, fingerprint: str) -> LoadResult:
 
 
 @_stage("build-models")
-def build(con, settings: Settings) -> BuildResult:
-    return build_models(con, reference_dir=settings.reference_dir)
+def build(settings: Settings) -> BuildResult:
+    """`dbt build` on the build warehouse (closed by the caller): every seed, model and test
+    is a line in this task's log."""
+    logger = get_run_logger()
+    return dbt_build(
+        settings.build_path,
+        DbtPaths(settings.data_dir / "dbt"),
+        settings.reference_dir,
+        log=logger.info,
+    )
 
 
 @_stage("validate")
 def validate(settings: Settings, batch: StagedBatch) -> ValidationOutcome:
     return validate_staged(batch, get_source(settings.source, settings.reference_dir))
-
-
-@_stage("validate-marts")
-def validate_built(con) -> list[SuiteResult]:
-    return validate_marts(con)
 
 
 @_stage("publish-exports")
@@ -217,19 +221,18 @@ def publish_exports(con, settings: Settings, run_id: str, generation: str | None
 
 @dataclass
 class _Validations:
-    """Suite results gathered during a run, recorded whatever its outcome."""
+    """Suite results gathered during a run, recorded whatever its outcome. (The marts'
+    invariants are dbt tests beside their models: Great Expectations gates the staged frames.)"""
 
     staged: list[SuiteResult] = field(default_factory=list)
-    marts: list[SuiteResult] = field(default_factory=list)
     quarantined: dict[str, int] = field(default_factory=dict)
 
     def absorb(self, error: BaseException) -> None:
         if isinstance(error, ValidationFailed):
-            target = self.marts if self.staged else self.staged
-            target.extend(error.results)
+            self.staged.extend(error.results)
 
     def count(self, summary: RunSummary) -> None:
-        results = self.staged + self.marts
+        results = self.staged
         summary.expectations_evaluated = sum(r.evaluated for r in results)
         summary.expectations_failed = sum(r.failed for r in results)
 
@@ -253,8 +256,7 @@ def _record(
     if validations is None:
         return
     record_validations(con, summary.run_id, "staged", validations.staged, validations.quarantined)
-    record_validations(con, summary.run_id, "marts", validations.marts)
-    if validations.staged or validations.marts:
+    if validations.staged:
         write_report(con, settings.warehouse_path.parent / "validation-report.html")
 
 
@@ -337,6 +339,18 @@ class _Run:
         )
         run_log.sync_to_audit(self.con, self.settings.run_log_path, self.summary.run_id)
         return self.con
+
+    def build_models(self) -> BuildResult:
+        """dbt opens the build warehouse itself, so the writer's connection is closed while
+        it runs (everything before is committed) and reopened after, whatever happened: a
+        failed build is recorded in audit.runs like any other failure."""
+        assert self.con is not None
+        self.con.close()
+        self.con = None
+        try:
+            return build(self.settings)
+        finally:
+            self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
 
     def publish(self) -> None:
         """Records the run as it stands, then publishes the build warehouse when the
@@ -437,15 +451,18 @@ def run_flow(settings: Settings, command: str = "run", run_id: str | None = None
             changed = changed or bool(pending.set_aside) or not marts_are_current(con, models)
             changed = changed or observations_change_versions(con, batch)
             if changed:
-                with _timed(summary, "build"):
-                    built = build(con, settings)
-                with _timed(summary, "validate_marts"):
-                    validations.marts.extend(validate_built(con))
+                # committed with the load: until dbt has passed, the marts are not current
+                clear_models_fingerprint(con)
+        if changed:
+            with _timed(summary, "build"):
+                built = run.build_models()
+            con = run.con
+            with transaction(con):
                 record_models_fingerprint(con, models)
                 snapshot.mark_generation(con, summary.run_id)
-            else:
-                built = BuildResult(0, 0, 0)
-                summary.message = "nothing new: the marts are current and were not rebuilt"
+        else:
+            built = BuildResult(0, 0, 0)
+            summary.message = "nothing new: the marts are current and were not rebuilt"
         shutil.rmtree(batch.directory, ignore_errors=True)
         summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
         summary.calls_to_review = calls_to_review(con)
@@ -475,10 +492,14 @@ def build_flow(settings: Settings, run_id: str | None = None) -> RunSummary:
 
     def body() -> None:
         con = run.open()
-        with transaction(con), _timed(summary, "build"):
-            built = build(con, settings)
-            run.validations.marts.extend(validate_built(con))
-            record_models_fingerprint(con, models_fingerprint(reference_dir=settings.reference_dir))
+        models = models_fingerprint(reference_dir=settings.reference_dir)
+        with transaction(con):
+            clear_models_fingerprint(con)
+        with _timed(summary, "build"):
+            built = run.build_models()
+        con = run.con
+        with transaction(con):
+            record_models_fingerprint(con, models)
             snapshot.mark_generation(con, summary.run_id)
         summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
         summary.calls_to_review = calls_to_review(con)

@@ -1,6 +1,7 @@
-"""Renders the docs that are generated: docs/data-dictionary.md from sql/marts/schema.yml,
-and docs/analyses/RESULTS.md (every analysis in docs/analyses/ with its result on the demo
-warehouse). Run `readouts demo` first.
+"""Renders the docs that are generated: docs/data-dictionary.md from the marts' .yml files
+(sql/models/marts/), and docs/analyses/RESULTS.md (every analysis in docs/analyses/ with
+its result on the demo warehouse). Run `readouts demo` first; `readouts docs` writes dbt's
+docs site.
 
     .venv/bin/python scripts/render_docs.py [WAREHOUSE]
 """

@@ -1,5 +1,5 @@
 """A warehouse built from feed items in-process (no Prefect, no HTTP): normalise, stage,
-load and build, as the flow does. For fast tests of the SQL models."""
+load, then `dbt build`, as the flow does. For fast tests of the SQL models."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from flows.demo.atom_pages import FeedItem, paginate
 from flows.extract.http_client import FetchResult
 from flows.landing.raw_zone import RawZone
 from flows.load.loader import load_staged
-from flows.load.warehouse import ensure_schema, transaction
-from flows.models.runner import build_models
+from flows.load.warehouse import connect, ensure_schema, transaction
+from flows.models.project import DbtPaths, build
 from flows.normalize.reference import Reference
 from flows.normalize.stage import stage_pages
 from flows.settings import REFERENCE_DIR
@@ -32,12 +32,14 @@ def build_warehouse(
         keys = [(e.entry_id or "", e.entry_sha) for e in page.entries]
         zone.store(fetch, run_id="test", page_no=number, entry_keys=keys)
     batch = stage_pages(list(zone.manifest()), zone, source, directory / "stage")
-    con = duckdb.connect(str(directory / "warehouse.duckdb"))
+    path = directory / "warehouse.duckdb"
+    con = connect(path)
     ensure_schema(con)
     with transaction(con):
         load_staged(con, batch, reference_fingerprint="test")
-        build_models(con, reference_dir=reference_dir)
-    return con
+    con.close()
+    build(path, DbtPaths(directory / "dbt"), reference_dir)
+    return connect(path)
 
 
 def call(item_id: str, *sentences: str) -> FeedItem:

@@ -1,19 +1,18 @@
-"""Nothing silently dropped: entries landed = entries loaded + entries quarantined."""
+"""Nothing silently dropped: entries landed = entries loaded + entries quarantined, counted
+from staging.stg_entry_fates (sql/models/staging/), whose dbt test fails the build when an
+entry is neither: one definition of an entry's fate, for the check and for the summary."""
 
 from __future__ import annotations
 
 import duckdb
 
 RECONCILE = """
-with landed as (select distinct source, entry_sha from raw.fetch_entries where source = $source)
 select
-    (select count(*) from landed),
-    (select count(*) from landed l where exists (
-        select 1 from raw.item_versions i where i.source = l.source and i.entry_sha = l.entry_sha)),
-    (select count(*) from landed l where exists (
-        select 1 from raw.quarantine q where q.source = l.source and q.entry_sha = l.entry_sha)
-        and not exists (
-        select 1 from raw.item_versions i where i.source = l.source and i.entry_sha = l.entry_sha))
+    count(*),
+    count(*) filter (where fate = 'loaded'),
+    count(*) filter (where fate = 'quarantined')
+from staging.stg_entry_fates
+where source = $source
 """
 
 

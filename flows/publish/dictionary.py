@@ -1,4 +1,6 @@
-"""The data dictionary: sql/marts/schema.yml rendered as markdown for the docs."""
+"""The data dictionary: the marts' .yml files of the dbt project (sql/models/marts/),
+rendered as markdown for the docs. The same text is in DuckDB's comments (dbt's
+persist_docs) and in dbt's docs site (`readouts docs`)."""
 
 from __future__ import annotations
 
@@ -8,26 +10,36 @@ import yaml
 
 from flows.settings import SQL_DIR
 
+MARTS_DIR = SQL_DIR / "models" / "marts"
+
+
+def documented_models(directory: Path = MARTS_DIR) -> list[dict]:
+    models = []
+    for path in sorted(directory.glob("*.yml")):
+        models += yaml.safe_load(path.read_text(encoding="utf-8")).get("models", [])
+    return models
+
 
 def accepted_values(column: dict) -> list | None:
-    """The values a column may take (dbt's `accepted_values` test in schema.yml), or None."""
+    """The values a column may take (its dbt `accepted_values` test), or None."""
     for test in column.get("data_tests", []):
         if isinstance(test, dict) and "accepted_values" in test:
-            return list(test["accepted_values"]["values"])
+            options = test["accepted_values"]
+            return list(options.get("arguments", options)["values"])
     return None
 
 
-def render_dictionary(schema: Path = SQL_DIR / "marts" / "schema.yml") -> str:
-    documented = yaml.safe_load(schema.read_text(encoding="utf-8"))
+def render_dictionary(directory: Path = MARTS_DIR) -> str:
     lines = [
         "# Data dictionary",
         "",
-        "Generated from `sql/marts/schema.yml` by `python scripts/render_docs.py`; the same",
-        "descriptions are DuckDB comments on the tables and columns (`duckdb_columns().comment`)",
-        "and are listed in `data/warehouse/exports/manifest.json`.",
+        "Generated from the marts' `.yml` files in `sql/models/marts/` (the dbt project) by",
+        "`python scripts/render_docs.py`; the same descriptions are DuckDB comments on the",
+        "tables and columns (`duckdb_columns().comment`, dbt's `persist_docs`), are listed in",
+        "`data/warehouse/exports/manifest.json`, and are in dbt's docs site (`readouts docs`).",
         "",
     ]
-    for model in documented["models"]:
+    for model in documented_models(directory):
         lines += [
             f"## marts.{model['name']}",
             "",

@@ -52,7 +52,7 @@ def test_a_run_publishes_while_a_connection_and_a_bi_pool_hold_the_file(tmp_path
             env=env,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=900,
         )
     assert first.returncode == 0, first.stderr
 
@@ -78,7 +78,7 @@ def test_a_run_publishes_while_a_connection_and_a_bi_pool_hold_the_file(tmp_path
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=300,
+                timeout=900,
             )
         assert second.returncode == 0, second.stderr
         assert "new items: 25" in second.stdout and "(published now)" in second.stdout

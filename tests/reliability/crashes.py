@@ -78,7 +78,7 @@ def run_crash_case(
             env=env,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=900,
         )
         if killed.returncode != -9:
             problems.append(

@@ -13,12 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.models.rule_macros import create_rule_macros
-from flows.models.runner import load_reference_tables
 from flows.normalize.mentions import MentionFinder
 from flows.normalize.reference import Reference
 from flows.settings import REFERENCE_DIR
 from flows.sources.kremlin.readout import KremlinReadoutRules
+from tests.rule_database import rule_database
 
 NAME = "Alex Sample"
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,11 +184,8 @@ NON_FRAME_TEMPLATES = (
 
 
 @pytest.fixture(scope="module")
-def rule_db():
-    con = duckdb.connect()
-    con.execute("create schema reference")
-    load_reference_tables(con)
-    create_rule_macros(con)
+def rule_db(tmp_path_factory):
+    con = rule_database(tmp_path_factory.mktemp("rules"))
     yield con
     con.close()
 

@@ -1,0 +1,283 @@
+"""Runs the dbt project in sql/ in process (dbt's dbtRunner) against a build warehouse:
+seeds from reference/*.csv, the models of staging, intermediate and marts, and their tests.
+
+The warehouse file must not be open in this process with another configuration while dbt
+runs: the caller closes its connection first (flows/pipeline.py) and reopens it after."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.load.warehouse import DEFAULT_MEMORY_LIMIT
+from flows.ops.failpoints import failpoint
+from flows.ops.outcomes import DataFailure
+from flows.settings import REFERENCE_DIR, SQL_DIR
+
+
+class ModelBuildError(DataFailure):
+    """A model or seed failed; the message names it and gives DuckDB's error."""
+
+
+class DataTestFailure(DataFailure):
+    """One or more dbt tests found offending rows."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    models_built: int
+    tests_passed: int
+    reference_tables: int
+
+
+@dataclass(frozen=True)
+class DbtPaths:
+    """Where dbt keeps its own files (compiled SQL, run results, partial parse state, logs):
+    beside the build warehouse, out of the project and out of git."""
+
+    root: Path
+
+    @property
+    def target(self) -> Path:
+        return self.root / "target"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+
+Log = Callable[[str], None]
+
+
+def seed_path(reference_dir: Path, paths: DbtPaths) -> str:
+    """The reference folder relative to the project, as dbt needs it: dbt writes each seed's
+    SQL to target/run/<project>/<seed path>, and with an absolute seed path that is the CSV
+    file itself (dbt-core 1.11 overwrote our reference/*.csv that way)."""
+    relative = os.path.relpath(reference_dir.resolve(), SQL_DIR)
+    written = Path(os.path.normpath(paths.target.resolve() / "run" / "readouts" / relative))
+    if not written.is_relative_to(paths.root.resolve()):
+        raise ModelBuildError(
+            f"the reference folder {reference_dir} is too far from {SQL_DIR} for dbt's seeds "
+            f"(dbt would write its SQL to {written}): copy it beside the project"
+        )
+    return relative
+
+
+@contextmanager
+def _environment(warehouse: Path, reference_dir: Path, paths: DbtPaths) -> Iterator[None]:
+    """profiles.yml and dbt_project.yml read these: the build warehouse of the current
+    settings and the reference folder its seeds come from."""
+    wanted = {
+        "READOUTS_DBT_PATH": str(warehouse.resolve()),
+        "READOUTS_REFERENCE_DIR": seed_path(reference_dir, paths),
+        "READOUTS_DUCKDB_MEMORY_LIMIT": os.environ.get(
+            "READOUTS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT
+        ),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    saved = {key: os.environ.get(key) for key in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def invoke(
+    command: list[str],
+    warehouse: Path,
+    paths: DbtPaths,
+    reference_dir: Path = REFERENCE_DIR,
+    callbacks: list[Callable] | None = None,
+    manifest=None,
+):
+    """One dbt command against `warehouse`; returns dbt's own result object. With a
+    `manifest` (from `parsed`), dbt does not parse the project again."""
+    from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only runs that build pay it
+
+    args = [
+        *command,
+        "--project-dir",
+        str(SQL_DIR),
+        "--profiles-dir",
+        str(SQL_DIR),
+        "--target-path",
+        str(paths.target),
+        "--log-path",
+        str(paths.logs),
+        "--log-level",
+        "none",
+        "--log-level-file",
+        "debug",
+        "--no-use-colors",
+        "--no-version-check",
+    ]
+    with _environment(warehouse, reference_dir, paths):
+        try:
+            return dbtRunner(manifest=manifest, callbacks=callbacks or []).invoke(args)
+        finally:
+            _close_database()
+
+
+_PARSED: dict[str, object] = {}
+
+
+def parsed(warehouse: Path, paths: DbtPaths, reference_dir: Path = REFERENCE_DIR):
+    """The project's manifest, parsed once for the same project files, seeds and database
+    name, and kept in this process and in sql/target/manifests/ for the next ones. dbt's
+    own partial parsing does not survive a change of warehouse path (it hashes the
+    profile), and a full parse is most of a small build's time (~5 s idle, ~16 s with both
+    cores busy)."""
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.version import __version__
+
+    from flows.models.fingerprint import models_fingerprint
+
+    key = hashlib.sha256(
+        "\0".join(
+            (
+                __version__,
+                str(SQL_DIR),
+                seed_path(reference_dir, paths),
+                warehouse.stem,
+                models_fingerprint(SQL_DIR, reference_dir),
+            )
+        ).encode()
+    ).hexdigest()[:20]
+    if key in _PARSED:
+        return _PARSED[key]
+    cached = SQL_DIR / "target" / "manifests" / f"{key}.msgpack"
+    manifest = None
+    if cached.exists():
+        with suppress(Exception):  # a cache written by another dbt version: parse again
+            manifest = Manifest.from_msgpack(cached.read_bytes())
+    if manifest is None:
+        outcome = invoke(["parse"], warehouse, paths, reference_dir)
+        if outcome.exception is not None or not outcome.success:
+            raise ModelBuildError(
+                f"dbt parse failed: {_one_line(outcome.exception or outcome.result)}"
+            )
+        manifest = outcome.result
+        with suppress(OSError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cached.with_name(f".{key}.{os.getpid()}.tmp")
+            temporary.write_bytes(manifest.to_msgpack())
+            temporary.replace(cached)
+    _PARSED.clear()
+    _PARSED[key] = manifest
+    return manifest
+
+
+def _close_database() -> None:
+    """dbt-duckdb keeps its database open in a class attribute after a failed command; the
+    writer reopens the file next (with the same configuration) and must be the only one
+    holding it when it checkpoints and copies it for publishing."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
+    if environment is not None:
+        environment.close()
+
+
+def build(
+    warehouse: Path,
+    paths: DbtPaths,
+    reference_dir: Path = REFERENCE_DIR,
+    log: Log | None = None,
+    selector: list[str] | None = None,
+) -> BuildResult:
+    """`dbt build`: seeds, models and tests in dependency order. A failing seed, model or
+    test raises with its name and DuckDB's message; the models after it are skipped."""
+    halfway = _Halfway(log)
+    manifest = parsed(warehouse, paths, reference_dir)
+    outcome = invoke(
+        ["build", *(selector or [])],
+        warehouse,
+        paths,
+        reference_dir,
+        [halfway.on_event],
+        manifest=manifest,
+    )
+    if outcome.exception is not None:
+        raise ModelBuildError(f"dbt build could not run: {_one_line(outcome.exception)}")
+    return summarise(outcome.result.results)
+
+
+class _Halfway:
+    """Per finished node: a line in the run's log, and the crash tests' failpoint halfway
+    through the models."""
+
+    def __init__(self, log: Log | None) -> None:
+        self.log = log
+        self.models = 0
+
+    def on_event(self, event) -> None:
+        if event.info.name != "NodeFinished":
+            return
+        node = event.data.node_info
+        if self.log is not None:
+            self.log(
+                f"dbt {node.resource_type} {node.node_name}: {node.node_status} "
+                f"({_seconds(node)} s)"
+            )
+        if node.resource_type == "model":
+            self.models += 1
+            if self.models == 12:
+                failpoint("build")
+
+
+def _seconds(node) -> str:
+    try:
+        from datetime import datetime
+
+        started = datetime.fromisoformat(node.node_started_at)
+        finished = datetime.fromisoformat(node.node_finished_at)
+        return f"{(finished - started).total_seconds():.2f}"
+    except (TypeError, ValueError):
+        return "?"
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())
+
+
+def _relation(node) -> str:
+    if node.resource_type == "test":
+        return node.name
+    return f"{node.schema}.{node.alias or node.name}"
+
+
+def summarise(results) -> BuildResult:
+    failed_models, failed_tests = [], []
+    counts = {"model": 0, "test": 0, "seed": 0}
+    for result in results:
+        node = result.node
+        status = str(result.status)
+        if status in ("success", "pass"):
+            counts[node.resource_type] = counts.get(node.resource_type, 0) + 1
+        elif status in ("error", "fail") and node.resource_type == "test":
+            rows = f"{result.failures} offending rows" if result.failures else ""
+            failed_tests.append(
+                f"dbt test {node.name} ({node.original_file_path}) failed: "
+                f"{rows or _one_line(result.message)}"
+            )
+        elif status == "error":
+            failed_models.append(
+                f"{node.resource_type} {_relation(node)} ({node.original_file_path}) failed: "
+                f"{_one_line(result.message)}"
+            )
+    if failed_models:
+        raise ModelBuildError("; ".join(failed_models))
+    if failed_tests:
+        raise DataTestFailure("; ".join(failed_tests))
+    return BuildResult(counts["model"], counts["test"], counts["seed"])

@@ -1,4 +1,0 @@
--- The newest version of every item: what the marts describe.
-select *
-from staging.stg_item_versions
-qualify version = max(version) over (partition by source, item_id)

@@ -1,0 +1,38 @@
+with sentences as (
+    select
+        c.source,
+        c.item_id,
+        c.version,
+        s.sentence_no,
+        s.char_start,
+        s.char_end,
+        s.sentence_text,
+        regexp_matches(
+            s.sentence_text,
+            '(?:^|\s)[A-Z][^\s:;,!?]*(?:\s+(?:[A-Z][^\s:;,!?]*|of|the|and|bin|al|de|von|van)){0,10}'
+            || '\s*(?:\((?:re)?translated\))?:\s+[A-Z"“‘(<]'
+        ) as has_speaker_label
+    from {{ ref('int_call_items') }} as c
+    inner join {{ ref('stg_sentences') }} as s
+        on s.source = c.source and s.item_id = c.item_id and s.entry_sha = c.entry_sha
+),
+
+exchanges as (
+    select source, item_id, min(sentence_no) as first_label_no
+    from sentences
+    where has_speaker_label
+    group by all
+    having count(*) >= 2
+)
+
+select
+    s.source,
+    s.item_id,
+    s.version,
+    s.sentence_no,
+    s.char_start,
+    s.char_end,
+    s.sentence_text,
+    coalesce(s.sentence_no >= e.first_label_no, false) as in_verbatim_exchange
+from sentences as s
+left join exchanges as e on e.source = s.source and e.item_id = s.item_id

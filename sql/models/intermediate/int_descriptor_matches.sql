@@ -1,0 +1,89 @@
+-- depends_on: {{ ref('tone_lexicon') }}
+-- depends_on: {{ ref('tone_frames') }}
+with frame_hits as (
+    select
+        s.source,
+        s.item_id,
+        s.version,
+        s.sentence_no,
+        s.char_start as sentence_start,
+        s.sentence_text,
+        unnest({{ frame_hits('s.sentence_text') }}) as hit
+    from {{ ref('int_call_sentences') }} as s
+),
+
+frame_matches as (
+    select
+        source,
+        item_id,
+        version,
+        sentence_no,
+        sentence_start,
+        sentence_text,
+        hit.frame,
+        unnest(hit.hits.prefixes) as prefix,
+        unnest(hit.hits.matched) as matched_text,
+        unnest(hit.hits.before) as before_list,
+        unnest(hit.hits.list) as descriptor_list,
+        generate_subscripts(hit.hits.matched, 1) as n
+    from frame_hits
+    where len(hit.hits.matched) > 0
+),
+
+lists as (
+    select
+        *,
+        cast(sum(cast(length(prefix) + length(matched_text) as bigint)) over (
+            partition by source, item_id, sentence_no, frame order by n
+        ) as bigint) - length(matched_text) + length(before_list) as list_start
+    from frame_matches
+),
+
+descriptors as (
+    select
+        l.*,
+        unnest({{ descriptors_in('l.descriptor_list') }}) as found
+    from lists as l
+),
+
+occurrences as (
+    select
+        source,
+        item_id,
+        version,
+        sentence_no,
+        sentence_start,
+        sentence_text,
+        frame,
+        n,
+        list_start,
+        found.descriptor,
+        unnest(found.hits.prefixes) as prefix,
+        unnest(found.hits.matched) as descriptor_text,
+        generate_subscripts(found.hits.matched, 1) as k
+    from descriptors
+    where len(found.hits.matched) > 0
+),
+
+positioned as (
+    select
+        *,
+        cast(sum(cast(length(prefix) + length(descriptor_text) as bigint)) over (
+            partition by source, item_id, sentence_no, frame, n, descriptor order by k
+        ) as bigint) - length(descriptor_text) as offset_in_list
+    from occurrences
+)
+
+select
+    source,
+    item_id,
+    version,
+    'descriptor' as label_kind,
+    descriptor as label,
+    frame as matched_by,
+    sentence_no,
+    sentence_text,
+    descriptor_text as matched_text,
+    sentence_start + list_start + offset_in_list as char_start,
+    sentence_start + list_start + offset_in_list + length(descriptor_text) as char_end
+from positioned

@@ -1,0 +1,32 @@
+-- depends_on: {{ ref('tone_signals') }}
+with spans as (
+    select
+        s.source,
+        s.item_id,
+        s.sentence_no,
+        unnest(g.prefixes) as prefix,
+        unnest(g.matched) as greeting_text,
+        generate_subscripts(g.matched, 1) as n
+    from {{ ref('int_call_sentences') }} as s,
+        lateral (select {{ greeting_spans('s.sentence_text') }} as g)
+    where len(g.matched) > 0
+),
+
+positioned as (
+    select
+        *,
+        cast(sum(cast(length(prefix) + length(greeting_text) as bigint)) over (
+            partition by source, item_id, sentence_no order by n
+        ) as bigint) - length(greeting_text) as span_start
+    from spans
+)
+
+select
+    source,
+    item_id,
+    sentence_no,
+    greeting_text,
+    span_start,
+    span_start + length(greeting_text) as span_end
+from positioned
+where greeting_text != ''

@@ -1,0 +1,47 @@
+-- depends_on: {{ ref('tone_signals') }}
+with hits as (
+    select
+        s.*,
+        unnest({{ signal_hits('s.sentence_text') }}) as hit
+    from {{ ref('int_call_sentences') }} as s
+    where not s.in_verbatim_exchange
+),
+
+matches as (
+    select
+        source,
+        item_id,
+        version,
+        sentence_no,
+        char_start as sentence_start,
+        sentence_text,
+        hit.signal,
+        unnest(hit.hits.prefixes) as prefix,
+        unnest(hit.hits.matched) as matched_text,
+        generate_subscripts(hit.hits.matched, 1) as n
+    from hits
+    where len(hit.hits.matched) > 0
+),
+
+positioned as (
+    select
+        *,
+        cast(sum(cast(length(prefix) + length(matched_text) as bigint)) over (
+            partition by source, item_id, sentence_no, signal order by n
+        ) as bigint) - length(matched_text) as offset_in_sentence
+    from matches
+)
+
+select
+    source,
+    item_id,
+    version,
+    'signal' as label_kind,
+    signal as label,
+    signal as matched_by,
+    sentence_no,
+    sentence_text,
+    matched_text,
+    sentence_start + offset_in_sentence as char_start,
+    sentence_start + offset_in_sentence + length(matched_text) as char_end
+from positioned

@@ -1,0 +1,58 @@
+-- depends_on: {{ ref('topics') }}
+with hits as (
+    select
+        s.*,
+        unnest({{ topic_hits('s.sentence_text') }}) as hit
+    from {{ ref('int_call_sentences') }} as s
+),
+
+located as (
+    select
+        h.source,
+        h.item_id,
+        h.version,
+        h.sentence_no,
+        h.char_start as sentence_start,
+        h.sentence_text,
+        h.hit.topic,
+        unnest(h.hit.hits.prefixes) as prefix,
+        unnest(h.hit.hits.matched) as matched_text,
+        generate_subscripts(h.hit.hits.matched, 1) as n
+    from hits as h
+    where len(h.hit.hits.matched) > 0
+),
+
+positioned as (
+    select
+        l.*,
+        t.counts_in_greetings,
+        cast(sum(cast(length(l.prefix) + length(l.matched_text) as bigint)) over (
+            partition by l.source, l.item_id, l.sentence_no, l.topic order by l.n
+        ) as bigint) - length(l.matched_text) as offset_in_sentence
+    from located as l
+    inner join {{ ref('stg_topics') }} as t on t.topic = l.topic
+)
+
+select
+    p.source,
+    p.item_id,
+    p.version,
+    'topic' as label_kind,
+    p.topic as label,
+    p.topic as matched_by,
+    p.sentence_no,
+    p.sentence_text,
+    p.matched_text,
+    p.sentence_start + p.offset_in_sentence as char_start,
+    p.sentence_start + p.offset_in_sentence + length(p.matched_text) as char_end
+from positioned as p
+where p.counts_in_greetings
+    or not exists (
+        select 1
+        from {{ ref('int_greeting_spans') }} as g
+        where g.source = p.source
+            and g.item_id = p.item_id
+            and g.sentence_no = p.sentence_no
+            and p.offset_in_sentence >= g.span_start
+            and p.offset_in_sentence < g.span_end
+    )

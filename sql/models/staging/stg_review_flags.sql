@@ -1,0 +1,7 @@
+select
+    source,
+    item_id,
+    entry_sha,
+    review_reason,
+    detail
+from {{ source('raw', 'review_flags') }}

@@ -1,0 +1,2 @@
+select frame, description, pattern
+from {{ ref('tone_frames') }}

@@ -1,0 +1,2 @@
+select signal, description, pattern
+from {{ ref('tone_signals') }}

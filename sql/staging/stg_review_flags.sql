@@ -1,8 +1,0 @@
--- Entries that loaded but that a validation check flagged for an analyst, with the reason.
-select
-    source,
-    item_id,
-    entry_sha,
-    review_reason,
-    detail
-from raw.review_flags

@@ -1,9 +1,0 @@
--- Tone descriptors (reference/tone_lexicon.csv): canonical form, ladder group, warmth,
--- convergence, and the spellings that count as that descriptor.
-select
-    lower(trim(descriptor)) as descriptor,
-    ladder_group,
-    cast(warmth as integer) as warmth,
-    cast(convergence as integer) as convergence,
-    variants
-from reference.tone_lexicon

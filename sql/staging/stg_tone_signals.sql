@@ -1,3 +1,0 @@
--- Formulaic signals (speech acts) and their cue patterns (reference/tone_signals.csv).
-select signal, description, pattern
-from reference.tone_signals

@@ -1,7 +1,0 @@
--- The topic taxonomy and its cue patterns (reference/topics.csv).
-select
-    topic,
-    label as topic_label,
-    lower(counts_in_greetings) = 'true' as counts_in_greetings,
-    pattern
-from reference.topics

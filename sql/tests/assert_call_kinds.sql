@@ -1,4 +1,0 @@
--- Only calls are in marts.calls.
-select item_id, call_kind
-from marts.calls
-where call_kind not in ('telephone call', 'video call')

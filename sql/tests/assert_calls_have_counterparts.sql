@@ -1,4 +1,0 @@
--- A call readout always names at least one counterpart.
-select source, item_id, title
-from marts.calls
-where counterpart_count < 1

@@ -1,5 +1,0 @@
--- Each call readout appears once.
-select source, item_id, count(*) as rows
-from marts.calls
-group by all
-having count(*) > 1

@@ -1,4 +1,0 @@
--- Every counterpart row belongs to a call in marts.calls.
-select p.source, p.item_id
-from marts.call_counterparts as p
-anti join marts.calls as c on c.source = p.source and c.item_id = p.item_id
