@@ -5,10 +5,8 @@ in the marts' .yml files (and the data dictionary)."""
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from flows.publish.dictionary import accepted_values, documented_models
-from flows.settings import SQL_DIR
 from tests.flows.helpers import query
 
 COMMON_KEYS = ("counterpart_key", "counterpart_name", "country_code", "organisation")
