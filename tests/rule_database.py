@@ -9,14 +9,15 @@ from pathlib import Path
 import duckdb
 
 from flows.load.warehouse import connect
-from flows.models.project import DbtPaths, invoke
+from flows.models.project import DbtPaths, invoke, parsed
 
 RULE_SEEDS = ("tone_lexicon", "tone_frames", "tone_signals", "topics")
 
 
 def rule_database(directory: Path) -> duckdb.DuckDBPyConnection:
     path, paths = directory / "rules.duckdb", DbtPaths(directory / "dbt")
+    manifest = parsed(path, paths)
     for command in (["seed", "--select", *RULE_SEEDS], ["run-operation", "create_rule_macros"]):
-        outcome = invoke(command, path, paths)
+        outcome = invoke(command, path, paths, manifest=manifest)
         assert outcome.success, (command, outcome.exception, outcome.result)
     return connect(path)
