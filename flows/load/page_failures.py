@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from flows.landing.raw_zone import ManifestRow, RawZone
+from flows.normalize.batch import QUARANTINE_SCHEMA
 from flows.normalize.stage import fetch_entries_frame, fetches_frame
 
 
@@ -71,15 +72,7 @@ def set_aside_due(
             for row in rows
             for position, (_, entry_sha) in enumerate(row.entry_keys)
         ],
-        schema={
-            "source": pl.String,
-            "entry_sha": pl.String,
-            "fetch_id": pl.String,
-            "raw_path": pl.String,
-            "item_id": pl.String,
-            "entry_position": pl.Int32,
-            "reason": pl.String,
-        },
+        schema=QUARANTINE_SCHEMA,
     )
     for table, frame in (
         ("fetches", fetches_frame(rows)),
