@@ -32,6 +32,18 @@ def _readouts(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def _run_process(base_url: str, data_dir, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`readouts run` as a scheduled writer runs it: another process."""
+    return subprocess.run(
+        readouts_run(base_url, data_dir),
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
 def _analyst(path, counts, again) -> None:
     with duckdb.connect(str(path), read_only=True) as con:
         query = "select count(*) from intermediate.int_latest_item_versions"
@@ -46,14 +58,7 @@ def test_a_run_publishes_while_a_connection_and_a_bi_pool_hold_the_file(tmp_path
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "READOUTS_PAUSE_SECONDS": "0"}
     published = tmp_path / "warehouse" / "readouts.duckdb"
     with FeedServer(feed_paths(paginate(standard_items(20)), FEED)) as server:
-        first = subprocess.run(
-            readouts_run(server.base_url, tmp_path),
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        first = _run_process(server.base_url, tmp_path, env)
     assert first.returncode == 0, first.stderr
 
     # an analyst's session in another process (DuckDB CLI, a notebook), and a BI tool's
@@ -72,14 +77,7 @@ def test_a_run_publishes_while_a_connection_and_a_bi_pool_hold_the_file(tmp_path
     ).scalar()
     try:
         with FeedServer(feed_paths(paginate(standard_items(45)), FEED)) as server:
-            second = subprocess.run(
-                readouts_run(server.base_url, tmp_path),
-                cwd=PROJECT_ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=900,
-            )
+            second = _run_process(server.base_url, tmp_path, env)
         assert second.returncode == 0, second.stderr
         assert "new items: 25" in second.stdout and "(published now)" in second.stdout
         # the readers keep the snapshot they opened
