@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -56,15 +57,44 @@ Log = Callable[[str], None]
 def seed_path(reference_dir: Path, paths: DbtPaths) -> str:
     """The reference folder relative to the project, as dbt needs it: dbt writes each seed's
     SQL to target/run/<project>/<seed path>, and with an absolute seed path that is the CSV
-    file itself (dbt-core 1.11 overwrote our reference/*.csv that way)."""
+    file itself (dbt-core 1.11 overwrote our reference/*.csv that way). A folder whose
+    relative path would climb out of dbt's target (anywhere outside the clone, at any depth)
+    is read from a copy inside sql/target/ instead."""
     relative = os.path.relpath(reference_dir.resolve(), SQL_DIR)
-    written = Path(os.path.normpath(paths.target.resolve() / "run" / "readouts" / relative))
-    if not written.is_relative_to(paths.root.resolve()):
+    if _written_inside(relative, paths):
+        return relative
+    relative = os.path.relpath(_copy_inside_project(reference_dir), SQL_DIR)
+    if not _written_inside(relative, paths):
         raise ModelBuildError(
-            f"the reference folder {reference_dir} is too far from {SQL_DIR} for dbt's seeds "
-            f"(dbt would write its SQL to {written}): copy it beside the project"
+            f"dbt's target folder {paths.target} must not be above {SQL_DIR}: "
+            "set it beside the build warehouse"
         )
     return relative
+
+
+def _written_inside(relative: str, paths: DbtPaths) -> bool:
+    written = Path(os.path.normpath(paths.target.resolve() / "run" / "readouts" / relative))
+    return written.is_relative_to(paths.root.resolve())
+
+
+def _copy_inside_project(reference_dir: Path) -> Path:
+    """The reference folder's files under sql/target/reference/<content hash>/; the hash keeps
+    one copy per content (concurrent builds share it) and the parse cache's key stable."""
+    files = sorted(p for p in reference_dir.rglob("*") if p.is_file())
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(reference_dir)).encode() + b"\0" + path.read_bytes())
+    copy = SQL_DIR / "target" / "reference" / digest.hexdigest()[:16]
+    if not copy.is_dir():
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        staging = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(reference_dir, staging)
+        try:
+            staging.rename(copy)
+        except OSError:  # another build placed the same copy first
+            shutil.rmtree(staging, ignore_errors=True)
+    return copy
 
 
 @contextmanager

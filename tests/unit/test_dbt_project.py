@@ -3,13 +3,15 @@ makes the marts stale."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 import flows.models.project as project
 from flows.models.fingerprint import models_fingerprint
-from flows.models.project import DbtPaths, ModelBuildError, seed_path
+from flows.models.project import DbtPaths, seed_path
 from flows.settings import REFERENCE_DIR, SQL_DIR
 
 
@@ -17,15 +19,28 @@ def test_the_reference_folder_is_a_seed_path_relative_to_the_project(tmp_path):
     assert seed_path(REFERENCE_DIR, DbtPaths(tmp_path / "dbt")) == "../reference"
 
 
-def test_a_seed_path_whose_sql_dbt_would_write_outside_its_folder_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("depth", [1, 4, 9])
+def test_a_reference_folder_anywhere_is_a_seed_path_dbt_writes_inside_its_folder(
+    tmp_path, monkeypatch, depth
+):
     """dbt writes a seed's SQL to target/run/<project>/<seed path>: an absolute seed path
-    overwrote the CSV itself, and a path with more '..' than that folder is deep lands
-    outside dbt's folder."""
-    deep = tmp_path / "a" / "b" / "c" / "d" / "e" / "sql"
-    deep.mkdir(parents=True)
-    monkeypatch.setattr(project, "SQL_DIR", deep)
-    with pytest.raises(ModelBuildError, match="too far"):
-        seed_path(REFERENCE_DIR, DbtPaths(tmp_path / "dbt"))
+    overwrote the CSV itself, and a relative path with more '..' than that folder is deep
+    landed outside dbt's folder when the clone sat deeper (CI's /check/work/main). A folder
+    that cannot be reached that way is read from a copy inside the project, at any depth."""
+    sql = tmp_path.joinpath(*[f"d{i}" for i in range(depth)], "sql")
+    sql.mkdir(parents=True)
+    monkeypatch.setattr(project, "SQL_DIR", sql)
+    reference = tmp_path / "elsewhere" / "reference"
+    shutil.copytree(REFERENCE_DIR, reference)
+    paths = DbtPaths(tmp_path / "w" / "dbt")
+    relative = seed_path(reference, paths)
+    written = Path(os.path.normpath(paths.target / "run" / "readouts" / relative))
+    assert written.is_relative_to(paths.root)
+    seeds = Path(os.path.normpath(sql / relative))
+    assert (seeds / "tone_lexicon.csv").read_bytes() == (
+        reference / "tone_lexicon.csv"
+    ).read_bytes()
+    assert seed_path(reference, paths) == relative, "one copy per content"
 
 
 def _project(tmp_path):
