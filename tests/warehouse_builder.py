@@ -16,14 +16,15 @@ from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction
 from flows.models.project import DbtPaths, build
 from flows.normalize.reference import Reference
-from flows.normalize.stage import stage_pages
+from flows.normalize.stage import StagedBatch, stage_pages
 from flows.settings import REFERENCE_DIR
 from flows.sources.kremlin.source import KremlinSource
 
 
-def build_warehouse(
+def staged_batch(
     items: Sequence[FeedItem], directory: Path, reference_dir: Path = REFERENCE_DIR
-) -> duckdb.DuckDBPyConnection:
+) -> StagedBatch:
+    """`items` landed as feed pages in a raw zone under `directory` and normalised."""
     zone = RawZone(directory / "raw", "kremlin")
     source = KremlinSource(Reference(reference_dir))
     for number, body in paginate(items).items():
@@ -31,7 +32,13 @@ def build_warehouse(
         page = source.parse_page(body)
         keys = [(e.entry_id or "", e.entry_sha) for e in page.entries]
         zone.store(fetch, run_id="test", page_no=number, entry_keys=keys)
-    batch = stage_pages(list(zone.manifest()), zone, source, directory / "stage")
+    return stage_pages(list(zone.manifest()), zone, source, directory / "stage")
+
+
+def build_warehouse(
+    items: Sequence[FeedItem], directory: Path, reference_dir: Path = REFERENCE_DIR
+) -> duckdb.DuckDBPyConnection:
+    batch = staged_batch(items, directory, reference_dir)
     path = directory / "warehouse.duckdb"
     con = connect(path)
     ensure_schema(con)

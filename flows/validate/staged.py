@@ -77,12 +77,17 @@ def _frames(batch: StagedBatch, source: Source) -> dict[str, pl.DataFrame]:
     counts = counterparts.group_by(list(ITEM_KEY)).agg(
         pl.len().cast(pl.Int32).alias("counterpart_count")
     )
-    items = items.join(counts, on=list(ITEM_KEY), how="left").with_columns(
-        pl.col("counterpart_count").fill_null(0),
-        is_call=pl.col("kind").is_in(CALL_KINDS),
-        title_looks_like_call=pl.col("title").map_elements(
-            source.title_looks_like_call, return_dtype=pl.Boolean
-        ),
+    items = (
+        items.join(counts, on=list(ITEM_KEY), how="left")
+        .join(_sentence_offsets(batch), on=list(ITEM_KEY), how="left")
+        .with_columns(
+            pl.col("counterpart_count").fill_null(0),
+            pl.col("sentence_offsets_ok").fill_null(True),
+            is_call=pl.col("kind").is_in(CALL_KINDS),
+            title_looks_like_call=pl.col("title").map_elements(
+                source.title_looks_like_call, return_dtype=pl.Boolean
+            ),
+        )
     )
     counterparts = counterparts.with_columns(
         resolved_as=pl.coalesce("country_code", "organisation")
@@ -109,6 +114,45 @@ def _frames(batch: StagedBatch, source: Source) -> dict[str, pl.DataFrame]:
         "counterparts": counterparts,
         "sentences": sentences,
     }
+
+
+def _sentence_offsets(batch: StagedBatch) -> pl.DataFrame:
+    """Per item version: whether every sentence's offsets point at the sentence's own text
+    in the item's text (evidence is shown and traced by them). Chunk by chunk: the
+    normaliser writes an item and its sentences to chunks of the same name, and a whole
+    backfill's texts joined to its sentences would not fit in memory."""
+    key = list(ITEM_KEY)
+    wanted = {*key, "text", "char_start", "char_end", "sentence_text"}
+    frames = [
+        pl.DataFrame(schema={**dict.fromkeys(key, pl.String), "sentence_offsets_ok": pl.Boolean})
+    ]
+    for items_file in batch.files("items"):
+        sentences_file = batch.directory / "sentences" / items_file.name
+        items = pl.scan_parquet(items_file)
+        sentences = pl.scan_parquet(sentences_file) if sentences_file.exists() else None
+        if sentences is None or not wanted <= {
+            *items.collect_schema().names(),
+            *sentences.collect_schema().names(),
+        }:
+            continue  # a vanished column is the column checks' failure, not this one's
+        frames.append(
+            sentences.select(*key, "char_start", "char_end", "sentence_text")
+            .join(items.select(*key, "text"), on=key, how="left")
+            .group_by(key)
+            .agg(
+                (
+                    pl.col("text").str.slice(
+                        pl.col("char_start"), pl.col("char_end") - pl.col("char_start")
+                    )
+                    == pl.col("sentence_text")
+                )
+                .fill_null(False)
+                .all()
+                .alias("sentence_offsets_ok")
+            )
+            .collect()
+        )
+    return pl.concat(frames, how="vertical_relaxed")
 
 
 def _needed(frame: pl.DataFrame, suite: Suite) -> pl.DataFrame:

@@ -206,6 +206,14 @@ def staged_suites() -> tuple[Suite, ...]:
                     "unparseable publication date",
                     SYSTEMIC_SHARE,
                 ),
+                Check(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": "sentence_offsets_ok", "value_set": [True]},
+                    ROW,
+                    "a sentence's offsets do not point at its text in the item: its evidence "
+                    "would show other words (most of a batch: the sentence splitter is broken)",
+                    SYSTEMIC_SHARE,
+                ),
             ),
         ),
         Suite(

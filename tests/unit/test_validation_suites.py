@@ -27,6 +27,7 @@ def _items(**changes) -> pl.DataFrame:
         "counterpart_count": [1, 0],
         "is_call": [True, False],
         "title_looks_like_call": [True, False],
+        "sentence_offsets_ok": [True, True],
     }
     frame.update(changes)
     return pl.DataFrame(frame)
