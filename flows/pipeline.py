@@ -46,7 +46,6 @@ from flows.load.page_failures import (
     set_aside_shas,
 )
 from flows.load.reconcile import reconcile
-from flows.load.sources import record_sources
 from flows.load.warehouse import open_build, transaction
 from flows.models.fingerprint import (
     clear_models_fingerprint,
@@ -340,8 +339,6 @@ class _Run:
             self.settings.build_path, self.settings.warehouse_path, adopt_published=adopt
         )
         run_log.sync_to_audit(self.con, self.settings.run_log_path, self.summary.run_id)
-        with transaction(self.con):
-            record_sources(self.con)
         return self.con
 
     def build_models(self) -> BuildResult:

@@ -1,6 +1,6 @@
 """raw.sources: what each registered source module declares about itself (its leaders and
-their terms, country, office, clock, licence and attribution), written whenever the writer
-opens the build warehouse, so the models and the publications never name a source."""
+their terms, country, office, clock, licence and attribution), written with the schema
+(flows/load/warehouse.py), so the models and the publications never name a source."""
 
 from __future__ import annotations
 
@@ -32,8 +32,11 @@ def declared_sources() -> list[tuple]:
 
 
 def record_sources(con: duckdb.DuckDBPyConnection) -> None:
-    """Replaces raw.sources with the declarations (inside the caller's transaction)."""
+    """raw.sources as the modules declare them, rewritten only when they differ (in the
+    caller's transaction, if any)."""
+    declared = declared_sources()
+    stored = con.execute("SELECT * FROM raw.sources").fetchall()
+    if sorted(map(repr, stored)) == sorted(map(repr, declared)):
+        return
     con.execute("DELETE FROM raw.sources")
-    con.executemany(
-        "INSERT INTO raw.sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", declared_sources()
-    )
+    con.executemany("INSERT INTO raw.sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", declared)

@@ -231,6 +231,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
     con.execute(RAW_TABLES)
     _add_new_columns(con)
+    from flows.load.sources import record_sources  # the sources import the normalisers
+
+    record_sources(con)
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:

@@ -126,20 +126,36 @@
 {%- endmacro -%}
 
 {#- `dbt run-operation create_rule_macros`: the same rules as DuckDB macros, to try a rule on
-    a sentence in SQL: reference.signal_hits(s) applies the shared rules,
-    reference.signal_hits(source, s) those of the source (its own files where it has them). -#}
+    a sentence in SQL: reference.signal_hits(s) applies the shared rules, and, when the
+    sources' own rule seeds are built, reference.signal_hits(source, s) those of the source. -#}
 {%- macro create_rule_macros() -%}
-    {%- set bodies = {
-        "frame_hits": [frame_hits("s"), frame_hits("s", "src")],
-        "descriptors_in": [descriptors_in("s"), descriptors_in("s", "src")],
-        "signal_hits": [signal_hits("s"), signal_hits("s", "src")],
-        "topic_hits": [topic_hits("s"), topic_hits("s", "src")],
-        "greeting_spans": [greeting_spans("s"), greeting_spans("s", "src")],
+    {%- set state = namespace(per_source=true) -%}
+    {%- for source, own in var("source_rules", {}).items() -%}
+        {%- for rules in own -%}
+            {%- set seed = ref(source ~ "__" ~ rules) -%}
+            {#- a plain query: the adapter's relation lookup opens a transaction that the
+                run-operation then rolls back, macros and all -#}
+            {%- set found = run_query(
+                "select count(*) from duckdb_tables() where schema_name = "
+                ~ rule_literal(seed.schema) ~ " and table_name = " ~ rule_literal(seed.identifier)
+            ).columns[0].values()[0] -%}
+            {%- if found == 0 -%}
+                {%- set state.per_source = false -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set makers = {
+        "frame_hits": frame_hits,
+        "descriptors_in": descriptors_in,
+        "signal_hits": signal_hits,
+        "topic_hits": topic_hits,
+        "greeting_spans": greeting_spans,
     } -%}
-    {%- for name, body in bodies.items() -%}
-        {%- do run_query(
-            "create or replace macro reference." ~ name ~ "(s) as " ~ body[0]
-            ~ ", (src, s) as " ~ body[1]
-        ) -%}
+    {%- for name, make in makers.items() -%}
+        {%- set body = make("s") -%}
+        {%- if state.per_source -%}
+            {%- set body = body ~ ", (src, s) as " ~ make("s", "src") -%}
+        {%- endif -%}
+        {%- do run_query("create or replace macro reference." ~ name ~ "(s) as " ~ body) -%}
     {%- endfor -%}
 {%- endmacro -%}
