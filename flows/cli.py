@@ -16,7 +16,8 @@ from flows.ops.outcomes import (
     ExpectedFailure,
     WarehouseBusy,
 )
-from flows.settings import PROJECT_ROOT, Settings, from_environment
+from flows.settings import ALL_SOURCES, PROJECT_ROOT, Settings, from_environment
+from flows.sources import SOURCE_NAMES
 
 EXIT_QUERY = 1  # the query failed or was refused; the message says why
 EXIT_DATA_MISSING = 1
@@ -55,7 +56,17 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="extract, normalise, validate, load, build the marts")
     common(run)
+    run.add_argument(
+        "--source",
+        choices=(*SOURCE_NAMES, ALL_SOURCES),
+        help="which government's readouts (default kremlin; env READOUTS_SOURCE); 'all' runs "
+        "each source in turn, a failing one not stopping the others",
+    )
     run.add_argument("--base-url", type=_base_url, help="source site (env READOUTS_BASE_URL)")
+    run.add_argument(
+        "--feed-path",
+        help="the feed's path on the site (default: the source's; env READOUTS_FEED_PATH)",
+    )
     run.add_argument("--since", type=_date, help="backfill back to this date (YYYY-MM-DD)")
     run.add_argument("--until", type=_date, help="with --since: backfill only up to this date")
     run.add_argument(
@@ -217,8 +228,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return build_flow(settings, run_id=run_id)
 
     def run(run_id: str):
-        from flows.pipeline import run_flow
+        from flows.pipeline import run_flow, run_sources_flow
 
+        if settings.source == ALL_SOURCES:
+            return run_sources_flow(settings)
         return run_flow(settings, run_id=run_id)
 
     if args.command == "build":
@@ -311,6 +324,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--until needs --since")
         if args.until < args.since:
             parser.error(f"--until {args.until} is before --since {args.since}")
+    if getattr(args, "source", None) == ALL_SOURCES and (args.base_url or args.feed_path):
+        parser.error(
+            "--base-url and --feed-path name one source's site: with --source all use "
+            "READOUTS_<SOURCE>_BASE_URL and READOUTS_<SOURCE>_FEED_PATH"
+        )
     prefect_env.configure(PROJECT_ROOT / ".prefect")
     options = {
         k: v

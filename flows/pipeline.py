@@ -64,7 +64,7 @@ from flows.ops.outcomes import EXIT_BUG, STATUS_EXIT, ExpectedFailure, Warehouse
 from flows.publish import snapshot
 from flows.publish.exports import export_marts, exports_generation
 from flows.publish.report import write_report as write_run_report
-from flows.settings import Settings, from_environment
+from flows.settings import ALL_SOURCES, Settings, from_environment
 from flows.sources import get_source
 from flows.summary import RunSummary, new_run_id
 from flows.validate.gx_runner import SuiteResult
@@ -130,7 +130,8 @@ def extract(settings: Settings, run_id: str) -> ExtractResult:
             source,
             client,
             RawZone(settings.raw_dir, source.name),
-            base_url=settings.base_url,
+            base_url=settings.base_url or source.default_base_url,
+            feed_path=settings.feed_path,
             run_id=run_id,
             since=settings.since,
             until=settings.until,
@@ -511,6 +512,74 @@ def build_flow(settings: Settings, run_id: str | None = None) -> RunSummary:
     return run.execute(body)
 
 
+# Exit codes of failed sources, most serious first: a run over several sources exits with
+# the most serious of its sources' codes (0 when every source succeeded).
+_SEVERITY = (1, 6, 7, 5, 4, 3)
+
+
+@dataclass
+class SourcesSummary:
+    """The runs of a flow over several sources, one per source, each isolated: a source
+    that fails (unreachable, systemic validation failure, even a bug) does not stop the
+    others from loading and publishing."""
+
+    summaries: list[RunSummary]
+
+    @property
+    def exit_code(self) -> int:
+        codes = {s.exit_code or 0 for s in self.summaries}
+        return next((code for code in _SEVERITY if code in codes), 0)
+
+    @property
+    def status(self) -> str:
+        failed = [s.source for s in self.summaries if s.exit_code]
+        return "success" if not failed else f"{', '.join(map(str, failed))} did not succeed"
+
+    @property
+    def message(self) -> str:
+        return "; ".join(
+            f"{s.source}: {s.status}: {s.message}" for s in self.summaries if s.exit_code
+        )
+
+    def lines(self) -> list[str]:
+        out = []
+        for summary in self.summaries:
+            out.append(f"== {summary.source}")
+            out += summary.lines()
+        return out
+
+    def one_line(self) -> str:
+        return " | ".join(s.one_line() for s in self.summaries)
+
+
+@flow(name="readouts-run-sources", log_prints=False)
+def run_sources_flow(
+    settings: Settings,
+    sources: tuple[str, ...] | None = None,
+    command: str = "run",
+    base_urls: dict[str, str] | None = None,
+) -> SourcesSummary:
+    """Every source in turn into the one build warehouse (the writer's lock serialises them),
+    each with its own raw zone, checkpoint, base URL and feed path (`base_urls`, else
+    READOUTS_<SOURCE>_BASE_URL and READOUTS_<SOURCE>_FEED_PATH, else the source's own)."""
+    from flows.sources import SOURCE_NAMES
+
+    summaries = []
+    for name in sources or SOURCE_NAMES:
+        one = settings.for_source(name)
+        if base_urls and name in base_urls:
+            one = one.with_(base_url=base_urls[name])
+        try:
+            summaries.append(run_flow.fn(one, command=command))
+        except Exception as error:  # a bug in one source: recorded, the others still run
+            summary = RunSummary(new_run_id(), command, name, datetime.now(UTC))
+            _finish(summary, "failed", f"{type(error).__name__}: {error}")
+            summary.exit_code = EXIT_BUG
+            run_log.append(settings.run_log_path, summary)
+            summaries.append(summary)
+    return SourcesSummary(summaries)
+
+
 @flow(name="readouts-scheduled", log_prints=False)
 def scheduled_flow(source: str = "kremlin"):
     """What a deployment runs (`readouts serve`, or a worker of a work pool): settings come
@@ -522,7 +591,11 @@ def scheduled_flow(source: str = "kremlin"):
     failure: it ends Completed, named "Skipped", with the holder in its message, and the
     next scheduled run catches up. `run_flow.fn` runs the work inside this flow run, so no
     child run is left behind either."""
-    summary = run_flow.fn(from_environment(source=source), command="scheduled")
+    settings = from_environment(source=source)
+    if settings.source == ALL_SOURCES:
+        summary = run_sources_flow.fn(settings, command="scheduled")
+    else:
+        summary = run_flow.fn(settings, command="scheduled")
     print(summary.one_line(), flush=True)
     if summary.status == "busy":
         return Completed(

@@ -11,13 +11,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = PROJECT_ROOT / "reference"
 SQL_DIR = PROJECT_ROOT / "sql"
 
-DEFAULT_BASE_URL = "http://en.kremlin.ru"
+DEFAULT_BASE_URL = "http://en.kremlin.ru"  # the Kremlin's; each source declares its own
+ALL_SOURCES = "all"
 USER_AGENT = "readouts/0.1 (data warehouse of leaders' call readouts; polite feed reader)"
 
 
 @dataclass(frozen=True)
 class Settings:
-    base_url: str = DEFAULT_BASE_URL
+    # None: the source's own default (Source.default_base_url / feed_path)
+    base_url: str | None = None
+    feed_path: str | None = None
     data_dir: Path = PROJECT_ROOT / "data"
     warehouse: Path | None = None
     source: str = "kremlin"
@@ -72,12 +75,34 @@ class Settings:
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
 
+    def for_source(self, name: str) -> Settings:
+        """These settings for one source of a run over several: its base URL and feed path
+        from READOUTS_<NAME>_BASE_URL / READOUTS_<NAME>_FEED_PATH, else its defaults."""
+        prefix = f"READOUTS_{name.upper()}_"
+        base_url = os.environ.get(prefix + "BASE_URL")
+        return replace(
+            self,
+            source=name,
+            base_url=base_url.rstrip("/") if base_url else None,
+            feed_path=os.environ.get(prefix + "FEED_PATH") or None,
+        )
+
 
 def from_environment(**overrides: object) -> Settings:
     """Defaults, then READOUTS_* environment variables, then explicit (non-None) overrides."""
     env: dict[str, object] = {}
-    if value := os.environ.get("READOUTS_BASE_URL"):
-        env["base_url"] = value
+    if value := os.environ.get("READOUTS_SOURCE"):
+        env["source"] = value
+    source = str(overrides.get("source") or env.get("source") or "kremlin")
+    # READOUTS_<SOURCE>_BASE_URL wins over READOUTS_BASE_URL for that source
+    prefix = f"READOUTS_{source.upper()}_"
+    for key, names in (
+        ("base_url", (prefix + "BASE_URL", "READOUTS_BASE_URL")),
+        ("feed_path", (prefix + "FEED_PATH", "READOUTS_FEED_PATH")),
+    ):
+        value = next((os.environ[n] for n in names if os.environ.get(n)), None)
+        if value:
+            env[key] = value
     if value := os.environ.get("READOUTS_DATA_DIR"):
         env["data_dir"] = Path(value)
     if value := os.environ.get("READOUTS_WAREHOUSE"):
@@ -88,4 +113,6 @@ def from_environment(**overrides: object) -> Settings:
         env["pause_seconds"] = float(value)
     env.update({key: value for key, value in overrides.items() if value is not None})
     settings = Settings(**env)  # type: ignore[arg-type]
-    return replace(settings, base_url=settings.base_url.rstrip("/"))
+    if settings.base_url:
+        settings = replace(settings, base_url=settings.base_url.rstrip("/"))
+    return settings

@@ -1,6 +1,7 @@
--- A Meduza-style count for one counterpart (here the United States): how many calls, how
--- many readouts called the conversation "constructive", how many said the leaders
--- "expressed satisfaction". Change the country code to ask about another counterpart.
+-- A Meduza-style count of the Kremlin's readouts for one counterpart (here the United
+-- States): how many calls, how many readouts called the conversation "constructive", how
+-- many said the leaders "expressed satisfaction". Change the country code to ask about
+-- another counterpart.
 select
     p.counterpart_key,
     p.counterpart_name,
@@ -12,5 +13,5 @@ select
 from marts.calls as c
 join marts.call_counterparts as p using (source, item_id)
 join marts.call_tone as t using (source, item_id)
-where p.counterpart_key = 'US'
+where p.counterpart_key = 'US' and c.source = 'kremlin'
 group by all

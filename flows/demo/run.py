@@ -9,10 +9,11 @@ from pathlib import Path
 
 import duckdb
 
-from flows.demo.sample import sample_pages
+from flows.demo.sample import sample_pages, whitehouse_sample_paths
 from flows.demo.server import FeedServer, feed_paths
 from flows.settings import PROJECT_ROOT, Settings
 from flows.sources.kremlin.source import KremlinSource
+from flows.sources.whitehouse.source import WhiteHouseSource
 
 DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo"
 
@@ -37,6 +38,11 @@ REPORT_QUERIES = {
     "Most frequent topics": """
         select topic_label, count(*) as calls from marts.call_topics
         group by 1 order by calls desc, topic_label limit 8""",
+    "Calls by source": """
+        select source, count(*) as calls from marts.calls group by 1 order by 1""",
+    "One call, two readouts (marts.call_pairs)": """
+        select call_date, leaders, reported_by, a_item_id, b_item_id
+        from marts.call_pairs order by call_date, pair_id""",
     "Quarantined entries": """
         select coalesce(item_id, '(no id)') as item_id, reason
         from staging.stg_quarantine order by item_id""",
@@ -48,18 +54,22 @@ def demo_settings(base_url: str, data_dir: Path = DEMO_DATA_DIR) -> Settings:
 
 
 def run_demo(*, fresh: bool = False) -> int:
-    """Runs the flow on the sample feed like `readouts run` (same lock, run log and exit
-    codes), then prints what it built and where to look next."""
+    """Runs the flow over both sources' sample feeds like `readouts run --source all` (same
+    lock, run log and exit codes), then prints what it built and where to look next."""
     from flows.cli import run_command
-    from flows.pipeline import run_flow
+    from flows.pipeline import run_sources_flow
 
     if fresh and DEMO_DATA_DIR.exists():
         shutil.rmtree(DEMO_DATA_DIR)
     pages = feed_paths(sample_pages(), KremlinSource.feed_path)
+    pages |= whitehouse_sample_paths(WhiteHouseSource.feed_path)
     with FeedServer(pages) as server:
         settings = demo_settings(server.base_url)
+        urls = {name: server.base_url for name in ("kremlin", "whitehouse")}
         code = run_command(
-            "demo", settings, lambda run_id: run_flow(settings, command="demo", run_id=run_id)
+            "demo",
+            settings,
+            lambda run_id: run_sources_flow(settings, command="demo", base_urls=urls),
         )
     if code == 0:
         print("\n".join(report_lines(settings) + next_steps(settings)))

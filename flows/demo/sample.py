@@ -1,13 +1,15 @@
-"""The bundled sample feed (sample_feed.json: invented text, labelled as such) rendered
-as Kremlin-format feed pages."""
+"""The bundled sample feeds, invented text labelled as such: sample_feed.json rendered as
+Kremlin-format feed pages, sample_whitehouse.json as White House-style RSS pages."""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 from flows.demo.atom_pages import FeedItem, paginate
+from flows.demo.rss_pages import RssItem, rss_feed_paths
 
 SAMPLE_FEED = Path(__file__).with_name("sample_feed.json")
 _CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
@@ -40,3 +42,24 @@ def sample_items() -> list[FeedItem]:
 def sample_pages() -> dict[int, bytes]:
     title = json.loads(SAMPLE_FEED.read_text(encoding="utf-8"))["feed_title"]
     return paginate(sample_items(), title=title)
+
+
+SAMPLE_WHITEHOUSE = Path(__file__).with_name("sample_whitehouse.json")
+WHITEHOUSE_HOST = "https://www.whitehouse.gov"
+
+
+def whitehouse_sample_paths(feed_path: str) -> dict[str, bytes]:
+    """The White House sample (sample_whitehouse.json: invented text, labelled as such) as
+    WordPress RSS pages: {request path: bytes}."""
+    data = json.loads(SAMPLE_WHITEHOUSE.read_text(encoding="utf-8"))
+    items = [
+        RssItem(
+            post_id=raw["post_id"],
+            link=f"{WHITEHOUSE_HOST}/briefing-room/statements-releases/{raw['slug']}/",
+            title=raw["title"],
+            published=datetime.fromisoformat(raw["published"]),
+            paragraphs=raw["paragraphs"],
+        )
+        for raw in data["items"]
+    ]
+    return rss_feed_paths(items, feed_path, host=WHITEHOUSE_HOST, title=data["feed_title"])

@@ -58,6 +58,7 @@ class _Walk:
     max_pages: int | None
     max_consecutive_403: int
     refusal_pause_seconds: float
+    feed_path: str | None = None
     known: set[tuple[str, str]] = field(default_factory=set)
     fetched: int = 0
     seen: int = 0
@@ -76,7 +77,7 @@ class _Walk:
         while True:
             if self.max_pages is not None and self.fetched >= self.max_pages:
                 raise _Stop(f"stopped after the page limit ({self.max_pages} pages)", False)
-            url = self.source.page_url(self.base_url, page_no)
+            url = self.source.page_url(self.base_url, page_no, self.feed_path)
             fetch = self.client.get(url)
             self.fetched += 1
             if fetch.status != 403:
@@ -190,6 +191,7 @@ def walk_feed(
     max_consecutive_403: int = 3,
     refusal_pause_seconds: float = 30.0,
     overlap_pages: int = 2,
+    feed_path: str | None = None,
 ) -> ExtractResult:
     walk = _Walk(
         source,
@@ -200,6 +202,7 @@ def walk_feed(
         max_pages,
         max_consecutive_403,
         refusal_pause_seconds,
+        feed_path=feed_path,
         known=zone.landed_entry_keys(),
     )
     checkpoint = zone.read_checkpoint()

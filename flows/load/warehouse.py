@@ -110,6 +110,19 @@ CREATE TABLE IF NOT EXISTS raw.page_failures (
     set_aside_at TIMESTAMPTZ,
     PRIMARY KEY (source, sha256)
 );
+CREATE TABLE IF NOT EXISTS raw.sources (
+    source VARCHAR NOT NULL,
+    leader VARCHAR NOT NULL,
+    leader_surname VARCHAR NOT NULL,
+    term_start DATE NOT NULL,
+    term_end DATE,
+    country_code VARCHAR NOT NULL,
+    office VARCHAR NOT NULL,
+    time_zone VARCHAR NOT NULL,
+    licence VARCHAR NOT NULL,
+    attribution VARCHAR NOT NULL,
+    PRIMARY KEY (source, leader, term_start)
+);
 CREATE TABLE IF NOT EXISTS raw.load_state (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
@@ -218,6 +231,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
     con.execute(RAW_TABLES)
     _add_new_columns(con)
+    from flows.load.sources import record_sources  # the sources import the normalisers
+
+    record_sources(con)
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:

@@ -23,6 +23,7 @@ def models_fingerprint(sql_dir: Path = SQL_DIR, reference_dir: Path = REFERENCE_
         path = sql_dir / part
         files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     files += sorted(reference_dir.glob("*.csv"))
+    files += sorted(reference_dir.glob("*/*__*.csv"))  # a source's own rule files
     for path in files:
         digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

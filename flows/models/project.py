@@ -7,6 +7,7 @@ runs: the caller closes its connection first (flows/pipeline.py) and reopens it 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -97,6 +98,18 @@ def _copy_inside_project(reference_dir: Path) -> Path:
     return copy
 
 
+def source_rules(reference_dir: Path = REFERENCE_DIR) -> dict[str, list[str]]:
+    """{source: [rules, ...]} for the rule files of a source's own,
+    reference/<source>/<source>__<rules>.csv (the dbt var `source_rules`)."""
+    found: dict[str, list[str]] = {}
+    for folder in sorted(p for p in reference_dir.iterdir() if p.is_dir()):
+        prefix = f"{folder.name}__"
+        rules = sorted(p.stem[len(prefix) :] for p in folder.glob(f"{prefix}*.csv"))
+        if rules:
+            found[folder.name] = rules
+    return found
+
+
 @contextmanager
 def _environment(warehouse: Path, reference_dir: Path, paths: DbtPaths) -> Iterator[None]:
     """profiles.yml and dbt_project.yml read these: the build warehouse of the current
@@ -150,6 +163,8 @@ def invoke(
         "debug",
         "--no-use-colors",
         "--no-version-check",
+        "--vars",
+        json.dumps({"source_rules": source_rules(reference_dir)}),
     ]
     with _environment(warehouse, reference_dir, paths):
         try:

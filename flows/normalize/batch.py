@@ -86,11 +86,18 @@ class NormalizedBatch:
     pages: pl.DataFrame
 
 
-def _with_instants(items: pl.DataFrame, clock_time_zone: str) -> pl.DataFrame:
+def _with_instants(
+    items: pl.DataFrame, clock_time_zone: str, offsets_are_true: bool = False
+) -> pl.DataFrame:
     """The feed's clock is local time in `clock_time_zone`; its UTC offset label is not
-    trusted (the Kremlin's says +04:00 although Moscow has been UTC+3 since 2014)."""
+    trusted (the Kremlin's says +04:00 although Moscow has been UTC+3 since 2014) unless
+    the source says its offsets are true (the White House's)."""
 
     def instant(column: str) -> pl.Expr:
+        if offsets_are_true:
+            return pl.col(column).str.to_datetime(
+                "%Y-%m-%dT%H:%M:%S%:z", strict=False, time_zone="UTC"
+            )
         return (
             pl.col(column)
             .str.slice(0, 19)
@@ -150,7 +157,11 @@ def normalize_pages(
                 continue
             seen.add(key)
             _collect(result, row.fetch_id, items, counterparts, sentences)
-    item_frame = _with_instants(pl.DataFrame(items, schema=ITEM_SCHEMA), source.clock_time_zone)
+    item_frame = _with_instants(
+        pl.DataFrame(items, schema=ITEM_SCHEMA),
+        source.clock_time_zone,
+        getattr(source, "offsets_are_true", False),
+    )
     return NormalizedBatch(
         items=item_frame,
         counterparts=pl.DataFrame(counterparts, schema=COUNTERPART_SCHEMA),

@@ -21,7 +21,7 @@ from flows.normalize.reference import Place, Reference
 
 _TOKEN = r"(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][\w'’-]*)"
 _PARTICLE = r"(?:bin|ibn|bint|al|el|de|da|di|dos|van|von|der|den|le|la|du)"
-_NOT_A_NAME = r"(?:The|During|At|On|In|Following|Vladimir Putin|Mr|Mrs|Ms)\b"
+_NOT_A_NAME = r"(?:The|During|At|On|In|Following|Mr|Mrs|Ms)\b"
 # Places inside Russia, by the grammar of their names: calls with their people are domestic.
 # "Republic of X" is not among them: a foreign republic the reference data lacks must go to
 # review, not pass for Russian.
@@ -73,14 +73,21 @@ class Mention:
     def surname(self) -> str:
         return self.name.split()[-1]
 
-    @property
-    def is_putin(self) -> bool:
-        return self.name == "Vladimir Putin"
-
 
 class MentionFinder:
-    def __init__(self, reference: Reference) -> None:
+    """`own_leaders`: the names by which the source's own leader(s) are written ("Vladimir
+    Putin"; "Joseph R. Biden, Jr.", "Biden"): never a counterpart, never the start of one."""
+
+    def __init__(self, reference: Reference, own_leaders: Iterable[str] = ()) -> None:
         self.reference = reference
+        self.own_leaders = frozenset(own_leaders)
+
+    def is_own_leader(self, mention: Mention) -> bool:
+        return mention.name in self.own_leaders or any(
+            mention.name.startswith(f"{leader} ") or mention.name.endswith(f" {leader}")
+            for leader in self.own_leaders
+            if " " not in leader
+        )
 
     @cached_property
     def _office(self) -> str:
@@ -88,8 +95,9 @@ class MentionFinder:
 
     @cached_property
     def _name(self) -> str:
+        leaders = "".join(f"|{re.escape(name)}\\b" for name in sorted(self.own_leaders))
         return (
-            rf"(?!(?:{self._office}|{_NOT_A_NAME}))"
+            rf"(?!(?:{self._office}|{_NOT_A_NAME}{leaders}))"
             rf"{_TOKEN}(?:\s+(?:{_PARTICLE}\s+)*{_TOKEN}|\s+(?:al|el)-[\w'’-]+)*"
         )
 

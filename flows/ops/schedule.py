@@ -113,7 +113,7 @@ def deploy_environment(
         "READOUTS_TIMEZONE": timezone,
         "READOUTS_DATA_DIR": str(settings.data_dir.resolve()),
         "READOUTS_WAREHOUSE": str(settings.warehouse_path.resolve()),
-        "READOUTS_BASE_URL": settings.base_url,
+        "READOUTS_BASE_URL": settings.base_url or "",  # empty: the source's own
         "READOUTS_PAUSE_SECONDS": f"{settings.pause_seconds:g}",
     }
 

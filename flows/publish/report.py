@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from flows.publish import charts
 from flows.publish.charts import INITIATED, Chart
+from flows.publish.exports import source_attribution
 
 INITIATED_LABEL = {"russia": "Russia", "counterpart": "the counterpart", None: "not stated"}
 SIGNALS = {
@@ -192,8 +193,10 @@ def tone_over_time(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
     rows = [
         {"counterpart": name, "month": month.isoformat(), "calls": calls, "share": float(share)}
         for name, month, calls, share in con.execute(
-            "select counterpart_name, month, calls, share_with_descriptor "
-            "from marts.tone_by_country_month"
+            # one cell per counterpart and month, whichever source reported the calls
+            "select counterpart_name, month, sum(calls), "
+            "round(sum(calls_with_descriptor) / sum(calls), 3) "
+            "from marts.tone_by_country_month group by all"
         ).fetchall()
     ]
     described, total = con.execute(
@@ -363,15 +366,9 @@ def _segments(sentence: str, spans: list[tuple[int, int, str]]) -> list[tuple[st
     return pieces
 
 
-def latest_calls(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
-    newest = con.execute(
-        "select source, item_id from marts.calls order by published_at desc, item_id limit ?",
-        [LATEST_CALLS],
-    ).fetchall()
-    if not newest:
-        return {"calls": []}
-    ids = [f"{source}/{item_id}" for source, item_id in newest]
-    calls = _calls_with_tone(con, "list_contains(?, c.source || '/' || c.item_id)", [ids])
+def _evidence(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[tuple, list[dict]]:
+    """(source, item_id) → the sentences that carry a descriptor or a signal, in order, with
+    their segments (the matched words marked at their spans) and labels."""
     evidence: dict[tuple, dict[int, dict]] = {}
     for source, item_id, sentence_no, text, start, end, _kind, label in con.execute(
         """
@@ -394,16 +391,104 @@ def latest_calls(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
         sentence["spans"].append((start, end, label))
         if label not in sentence["labels"]:
             sentence["labels"].append(label)
-    for call in calls:
-        sentences = evidence.get((call["source"], call["item_id"]), {})
-        call["evidence"] = [
+    return {
+        key: [
             {"segments": _segments(s["text"], s["spans"]), "labels": s["labels"]}
             for _, s in sorted(sentences.items())
         ]
+        for key, sentences in evidence.items()
+    }
+
+
+def latest_calls(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    newest = con.execute(
+        "select source, item_id from marts.calls order by published_at desc, item_id limit ?",
+        [LATEST_CALLS],
+    ).fetchall()
+    if not newest:
+        return {"calls": []}
+    ids = [f"{source}/{item_id}" for source, item_id in newest]
+    calls = _calls_with_tone(con, "list_contains(?, c.source || '/' || c.item_id)", [ids])
+    evidence = _evidence(con, ids)
+    for call in calls:
+        call["evidence"] = evidence.get((call["source"], call["item_id"]), [])
     names = {c["key"]: c for c in ctx.counterparts}
     for call in calls:
         call["counterparts"] = [names[k] for k in call["keys"] if k in names]
     return {"calls": calls, "limit": LATEST_CALLS}
+
+
+_SIDE = ("source", "item_id", "title", "url", "call_date", "descriptors", "signals", "topics")
+
+
+def call_pairs(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    """Each call between two sources' leaders (marts.call_pairs), each side's labels and
+    evidence side by side, the calls only one side reported, and the weeks in which a
+    foreign leader spoke with both (marts.shared_counterparts)."""
+    if not _table_exists(con, "marts", "call_pairs"):
+        return {"pairs": [], "one_sided": [], "weeks": []}
+    columns = ", ".join(f"{side}_{c}" for side in "ab" for c in _SIDE)
+    rows = con.execute(
+        f"select call_date, leaders, reported_by, match_evidence, {columns} "
+        "from marts.call_pairs order by call_date, pair_id"
+    ).fetchall()
+    pairs = []
+    for call_date, leaders, reported_by, match, *values in rows:
+        sides = [dict(zip(_SIDE, values[:8], strict=True))]
+        sides.append(dict(zip(_SIDE, values[8:], strict=True)))
+        pairs.append(
+            {
+                "date": call_date,
+                "leaders": leaders,
+                "reported_by": reported_by,
+                "match": match,
+                "sides": sides,
+            }
+        )
+    ids = [f"{s['source']}/{s['item_id']}" for p in pairs for s in p["sides"] if s["item_id"]]
+    evidence = _evidence(con, ids) if ids else {}
+    for pair in pairs:
+        for side in pair["sides"]:
+            side["evidence"] = evidence.get((side["source"], side["item_id"]), [])
+    weeks = [
+        dict(
+            zip(
+                (
+                    "week",
+                    "name",
+                    "person",
+                    "a_source",
+                    "a_date",
+                    "a_title",
+                    "a_url",
+                    "a_labels",
+                    "b_source",
+                    "b_date",
+                    "b_title",
+                    "b_url",
+                    "b_labels",
+                ),
+                row,
+                strict=True,
+            )
+        )
+        for row in con.execute(
+            """
+            select s.week, s.counterpart_name, s.person_name,
+                   s.a_source, s.a_call_date, s.a_title, a.url, s.a_descriptors || s.a_signals,
+                   s.b_source, s.b_call_date, s.b_title, b.url, s.b_descriptors || s.b_signals
+            from marts.shared_counterparts as s
+            join marts.calls as a on a.source = s.a_source and a.item_id = s.a_item_id
+            join marts.calls as b on b.source = s.b_source and b.item_id = s.b_item_id
+            order by s.week, s.counterpart_key, s.a_call_date, s.b_call_date
+            """
+        ).fetchall()
+    ]
+    return {
+        "pairs": [p for p in pairs if p["reported_by"] == "both"],
+        "one_sided": [p for p in pairs if p["reported_by"] != "both"],
+        "weeks": weeks,
+    }
 
 
 def review_queue(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
@@ -457,6 +542,7 @@ SECTIONS: list[Section] = [
     Section("tone", "Tone descriptors over time", tone_over_time),
     Section("topics", "Topics by counterpart", topics_by_counterpart),
     Section("latest", "Latest calls and their evidence", latest_calls),
+    Section("call-pairs", "One call, two readouts", call_pairs),
     Section("review", "Calls awaiting review", review_queue),
     Section("validation", "Validation status", validation_status),
     Section("by-counterpart", "Every call, by counterpart", counterpart_pages),
@@ -492,6 +578,7 @@ def build_report(con: duckdb.DuckDBPyConnection, run_id: str) -> Report:
             "select count(distinct (source, item_id)) from marts.review_queue"
         ).fetchone()[0],
         written=datetime.now(UTC).isoformat(timespec="seconds"),
+        attribution=source_attribution(con),
     )
     return Report(html, ctx.charts, time.perf_counter() - started)
 

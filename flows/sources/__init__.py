@@ -1,4 +1,5 @@
-"""Sources of readouts, by name."""
+"""Sources of readouts, by name. A new source: a module implementing
+flows/sources/base.py, its rule files under reference/<name>/, and a line here."""
 
 from __future__ import annotations
 
@@ -7,11 +8,18 @@ from pathlib import Path
 from flows.settings import REFERENCE_DIR
 from flows.sources.base import Source
 
+SOURCE_NAMES = ("kremlin", "whitehouse")
+
 
 def get_source(name: str, reference_dir: Path = REFERENCE_DIR) -> Source:
+    from flows.normalize.reference import Reference
+
     if name == "kremlin":
-        from flows.normalize.reference import Reference
         from flows.sources.kremlin.source import KremlinSource
 
         return KremlinSource(Reference(reference_dir))
-    raise ValueError(f"unknown source {name!r}; known sources: kremlin")
+    if name == "whitehouse":
+        from flows.sources.whitehouse.source import WhiteHouseSource
+
+        return WhiteHouseSource(Reference(reference_dir))
+    raise ValueError(f"unknown source {name!r}; known sources: {', '.join(SOURCE_NAMES)}")

@@ -71,3 +71,28 @@ def test_dbt_s_own_files_do_not_make_the_marts_stale(tmp_path):
         (sql / folder / "compiled").mkdir(parents=True)
         (sql / folder / "compiled" / "calls.sql").write_text("select 1")
     assert models_fingerprint(sql, reference) == first
+
+
+def test_the_rule_files_of_a_source_are_what_dbt_run_by_hand_knows(tmp_path):
+    """The flow passes the sources' own rule files found on disk (the var `source_rules`);
+    dbt_project.yml keeps the same for dbt run by hand."""
+    import yaml
+
+    declared = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text())["vars"]["source_rules"]
+    assert project.source_rules(REFERENCE_DIR) == declared == {"whitehouse": ["tone_signals"]}
+    third = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, third)
+    (third / "elysee").mkdir()
+    (third / "elysee" / "elysee__topics.csv").write_text(
+        "topic,label,counts_in_greetings,pattern\n"
+    )
+    (third / "elysee" / "notes.csv").write_text("not a rule file\n")
+    assert project.source_rules(third)["elysee"] == ["topics"]
+
+
+def test_a_source_rule_file_makes_the_marts_stale(tmp_path):
+    sql, reference = _project(tmp_path)
+    first = models_fingerprint(sql, reference)
+    with open(reference / "whitehouse" / "whitehouse__tone_signals.csv", "a") as handle:
+        handle.write("divergence,more,(?i)\\bwarned\\b\n")
+    assert models_fingerprint(sql, reference) != first

@@ -114,7 +114,9 @@ class KremlinReadoutRules:
             or CALL_PHRASE.search(first_sentence)
         ):
             return TELEPHONE
-        lead_mentions = [m for m in self.finder.find(first_sentence) if not m.is_putin]
+        lead_mentions = [
+            m for m in self.finder.find(first_sentence) if not self.finder.is_own_leader(m)
+        ]
         foreign = any(_is_foreign(m) for m in lead_mentions)
         if foreign and VIDEO_PHRASE.search(first_sentence):
             return VIDEO
@@ -136,21 +138,21 @@ class KremlinReadoutRules:
         Y"); when it names none ("several telephone conversations with heads of CSTO member
         states"), the sentences that report the call do. A name without office or country is
         completed from another mention in the text, then from reference/people.csv."""
-        all_mentions = [m for m in self.finder.find(text) if not m.is_putin]
+        all_mentions = [m for m in self.finder.find(text) if not self.finder.is_own_leader(m)]
         title_match = _TITLE_COUNTERPARTS.match(title)
         chosen: list[Mention] = []
         if title_match:
             chosen = [
                 m
                 for m in self.finder.find_with_bare_names(title_match.group("who"))
-                if not m.is_putin
+                if not self.finder.is_own_leader(m)
             ]
         if not chosen:
             for sentence in call_sentences:
                 chosen.extend(
                     m
                     for m in self.finder.find(sentence)
-                    if not m.is_putin
+                    if not self.finder.is_own_leader(m)
                     and not (m.office and m.place and m.place.country_code == "RU")
                 )
         if not chosen:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from flows.normalize.mentions import MentionFinder
 from flows.normalize.records import ItemRecord, Rejection
 from flows.normalize.reference import Reference
 from flows.normalize.sentences import split_sentences
+from flows.sources.base import Leader
 from flows.sources.kremlin.readout import (
     CALL_KINDS,
     CALL_PHRASE,
@@ -28,22 +30,31 @@ _CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 class KremlinSource:
     name = "kremlin"
     clock_time_zone = "Europe/Moscow"
+    offsets_are_true = False
     allowed_hosts = frozenset({"en.kremlin.ru", "kremlin.ru", "www.kremlin.ru"})
+    default_base_url = "http://en.kremlin.ru"
     feed_path = "/events/president/news/feed"
+    country_code = "RU"
+    office = "President"
+    leaders = (Leader("Vladimir Putin", "Putin", date(2012, 5, 7)),)
+    licence = "CC BY 4.0"
+    attribution = "President of Russia, kremlin.ru"
 
     def __init__(self, reference: Reference | None = None) -> None:
         self.reference = reference or Reference()
 
     @cached_property
     def rules(self) -> KremlinReadoutRules:
-        return KremlinReadoutRules(MentionFinder(self.reference))
+        return KremlinReadoutRules(
+            MentionFinder(self.reference, own_leaders=[leader.name for leader in self.leaders])
+        )
 
     def title_looks_like_call(self, title: str) -> bool:
         return title_looks_like_call(title)
 
-    def page_url(self, base_url: str, page_no: int) -> str:
+    def page_url(self, base_url: str, page_no: int, feed_path: str | None = None) -> str:
         suffix = "" if page_no == 1 else f"/page/{page_no}"
-        return f"{base_url.rstrip('/')}{self.feed_path}{suffix}"
+        return f"{base_url.rstrip('/')}{feed_path or self.feed_path}{suffix}"
 
     def parse_page(self, body: bytes) -> AtomPage:
         return parse_atom_page(body)

@@ -1,11 +1,20 @@
-with counterparts as (
+-- A call is domestic when every counterpart is of the source's own country (its module
+-- declares it: for the Kremlin, Russian officials and citizens, resolved to RU).
+with own_countries as (
+    select distinct source, country_code from {{ ref('stg_sources') }}
+),
+
+counterparts as (
     select
-        source,
-        item_id,
-        entry_sha,
+        p.source,
+        p.item_id,
+        p.entry_sha,
         count(*) as counterpart_count,
-        count(*) filter (where country_code = 'RU' and organisation is null) as russian_count
-    from {{ ref('stg_item_counterparts') }}
+        count(*) filter (
+            where p.country_code = o.country_code and p.organisation is null
+        ) as own_country_count
+    from {{ ref('stg_item_counterparts') }} as p
+    left join own_countries as o on o.source = p.source
     group by all
 )
 
@@ -20,7 +29,7 @@ select
     v.published_date_local,
     v.kind,
     case
-        when c.counterpart_count > 0 and c.russian_count = c.counterpart_count then 'domestic'
+        when c.counterpart_count > 0 and c.own_country_count = c.counterpart_count then 'domestic'
         else 'foreign'
     end as call_scope,
     v.initiated_by,

@@ -8,7 +8,7 @@ with frame_hits as (
         s.sentence_no,
         s.char_start as sentence_start,
         s.sentence_text,
-        unnest({{ frame_hits('s.sentence_text') }}) as hit
+        unnest({{ frame_hits('s.sentence_text', 's.source') }}) as hit
     from {{ ref('int_call_sentences') }} as s
 ),
 
@@ -42,7 +42,7 @@ lists as (
 descriptors as (
     select
         l.*,
-        unnest({{ descriptors_in('l.descriptor_list') }}) as found
+        unnest({{ descriptors_in('l.descriptor_list', 'l.source') }}) as found
     from lists as l
 ),
 

@@ -2,7 +2,7 @@
 with hits as (
     select
         s.*,
-        unnest({{ signal_hits('s.sentence_text') }}) as hit
+        unnest({{ signal_hits('s.sentence_text', 's.source') }}) as hit
     from {{ ref('int_call_sentences') }} as s
     where not s.in_verbatim_exchange
 ),

@@ -2,7 +2,7 @@
 with hits as (
     select
         s.*,
-        unnest({{ topic_hits('s.sentence_text') }}) as hit
+        unnest({{ topic_hits('s.sentence_text', 's.source') }}) as hit
     from {{ ref('int_call_sentences') }} as s
 ),
 

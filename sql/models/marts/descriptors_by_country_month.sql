@@ -14,17 +14,18 @@ with calls as (
 ),
 
 totals as (
-    select counterpart_key, month, count(*) as calls from calls group by all
+    select source, counterpart_key, month, count(*) as calls from calls group by all
 ),
 
 descriptor_calls as (
     select
-        counterpart_key, counterpart_name, country_code, organisation, month,
+        source, counterpart_key, counterpart_name, country_code, organisation, month,
         unnest(descriptors) as descriptor, item_id
     from calls
 )
 
 select
+    d.source,
     d.counterpart_key,
     d.counterpart_name,
     d.country_code,
@@ -35,8 +36,9 @@ select
     t.calls as calls_in_month,
     round(count(distinct d.item_id) / t.calls, 3) as share_of_calls
 from descriptor_calls as d
-inner join totals as t on t.counterpart_key = d.counterpart_key and t.month = d.month
+inner join totals as t
+    on t.source = d.source and t.counterpart_key = d.counterpart_key and t.month = d.month
 group by
-    d.counterpart_key, d.counterpart_name, d.country_code, d.organisation, d.month,
+    d.source, d.counterpart_key, d.counterpart_name, d.country_code, d.organisation, d.month,
     d.descriptor, t.calls
-order by d.month, d.counterpart_key, d.descriptor
+order by d.month, d.counterpart_key, d.descriptor, d.source

@@ -1,4 +1,5 @@
 select
+    t.source,
     k.counterpart_key,
     k.counterpart_name,
     k.country_code,
@@ -17,4 +18,4 @@ from {{ ref('call_tone') }} as t
 inner join {{ ref('int_call_counterpart_keys') }} as k
     on k.source = t.source and k.item_id = t.item_id
 group by all
-order by month, counterpart_key
+order by month, counterpart_key, t.source

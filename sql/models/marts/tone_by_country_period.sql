@@ -3,6 +3,7 @@ select
     p.period,
     p.start_date,
     p.end_date,
+    t.source,
     k.counterpart_key,
     k.counterpart_name,
     k.country_code,
@@ -19,4 +20,4 @@ inner join {{ ref('int_call_counterpart_keys') }} as k
     on k.source = t.source and k.item_id = t.item_id
 inner join {{ ref('stg_periods') }} as p on t.call_date between p.start_date and p.end_date
 group by all
-order by p.period_set, p.start_date, k.counterpart_key
+order by p.period_set, p.start_date, k.counterpart_key, t.source

@@ -13,10 +13,11 @@ with calls as (
 ),
 
 totals as (
-    select counterpart_key, month, count(*) as calls from calls group by all
+    select source, counterpart_key, month, count(*) as calls from calls group by all
 )
 
 select
+    c.source,
     c.counterpart_key,
     c.counterpart_name,
     c.country_code,
@@ -29,8 +30,10 @@ select
     round(count(distinct c.item_id) / totals.calls, 3) as share_of_calls
 from calls as c
 inner join {{ ref('call_topics') }} as t on t.source = c.source and t.item_id = c.item_id
-inner join totals on totals.counterpart_key = c.counterpart_key and totals.month = c.month
+inner join totals
+    on totals.source = c.source and totals.counterpart_key = c.counterpart_key
+    and totals.month = c.month
 group by
-    c.counterpart_key, c.counterpart_name, c.country_code, c.organisation, c.month,
+    c.source, c.counterpart_key, c.counterpart_name, c.country_code, c.organisation, c.month,
     t.topic, t.topic_label, totals.calls
-order by c.month, c.counterpart_key, t.topic
+order by c.month, c.counterpart_key, t.topic, c.source

@@ -1,10 +1,13 @@
 {#- Every row of the model has a row in `to` with the same `columns` (a composite key:
-    dbt's own relationships test takes one column). -#}
-{% test relationships_on(model, columns, to) %}
+    dbt's own relationships test takes one column). `to_columns`, when the parent names
+    them otherwise (a_source, a_item_id → source, item_id). Like dbt's relationships test, a
+    row whose key is NULL is not checked. -#}
+{% test relationships_on(model, columns, to, to_columns=none) %}
+{%- set parents = to_columns or columns -%}
 select {% for column in columns %}child.{{ column }}{{ ", " if not loop.last }}{% endfor %}
 from {{ model }} as child
-where not exists (
+where {% for column in columns %}child.{{ column }} is not null and {% endfor %}not exists (
     select 1 from {{ to }} as parent
-    where {% for column in columns %}parent.{{ column }} = child.{{ column }}{{ " and " if not loop.last }}{% endfor %}
+    where {% for column in columns %}parent.{{ parents[loop.index0] }} = child.{{ column }}{{ " and " if not loop.last }}{% endfor %}
 )
 {% endtest %}
