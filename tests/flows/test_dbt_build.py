@@ -133,6 +133,21 @@ def test_every_model_and_column_is_described_and_matches_the_warehouse(demo_run)
         assert all(c["description"].strip() for c in documented[0]["columns"])
 
 
+def test_staging_models_are_views_and_the_layers_above_them_tables(demo_run):
+    """A build copies no text into staging: its models rename and type raw.* as views."""
+    settings, _ = demo_run
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        kinds = dict(
+            con.execute(
+                "select schema_name, list(distinct kind) from ("
+                "  select schema_name, 'view' as kind from duckdb_views() where not internal"
+                "  union all select schema_name, 'table' from duckdb_tables()"
+                ") where schema_name in ('staging', 'intermediate', 'marts') group by all"
+            ).fetchall()
+        )
+    assert kinds == {"staging": ["view"], "intermediate": ["table"], "marts": ["table"]}
+
+
 def test_readouts_docs_writes_the_docs_site_with_every_mart_and_its_lineage(demo_copy, monkeypatch):
     settings, _, reference = demo_copy
     monkeypatch.setenv("READOUTS_REFERENCE_DIR", str(reference))
