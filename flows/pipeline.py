@@ -532,8 +532,14 @@ class SourcesSummary:
 
     @property
     def status(self) -> str:
-        failed = [s.source for s in self.summaries if s.exit_code]
-        return "success" if not failed else f"{', '.join(map(str, failed))} did not succeed"
+        """'busy' when the only sources that did not run were kept out by another writer:
+        like a one-source run, a skip that the next scheduled run catches up on."""
+        failed = [s for s in self.summaries if s.exit_code]
+        if not failed:
+            return "success"
+        if all(s.status == "busy" for s in failed):
+            return "busy"
+        return f"{', '.join(str(s.source) for s in failed)} did not succeed"
 
     @property
     def message(self) -> str:

@@ -57,7 +57,7 @@ def test_the_sources_declare_themselves_and_the_schema_records_it():
 def _summary(source: str, code: int) -> RunSummary:
     summary = RunSummary("r-" + source, "run", source, datetime.now(UTC))
     summary.exit_code = code
-    summary.status = "success" if code == 0 else "partial"
+    summary.status = {0: "success", 3: "busy"}.get(code, "failed")
     return summary
 
 
@@ -68,6 +68,16 @@ def test_a_run_over_all_sources_exits_with_its_most_serious_failure():
     assert partial.status == "whitehouse did not succeed"
     assert SourcesSummary([_summary("kremlin", 4), _summary("whitehouse", 5)]).exit_code == 5
     assert SourcesSummary([_summary("kremlin", 1), _summary("whitehouse", 5)]).exit_code == 1
+
+
+def test_a_run_over_all_sources_kept_out_by_another_writer_is_busy_not_failed():
+    """The scheduled flow ends such a run Completed 'Skipped', as it does for one source."""
+    busy = SourcesSummary([_summary("kremlin", 3), _summary("whitehouse", 3)])
+    assert (busy.status, busy.exit_code) == ("busy", 3)
+    half = SourcesSummary([_summary("kremlin", 0), _summary("whitehouse", 3)])
+    assert half.status == "busy"
+    mixed = SourcesSummary([_summary("kremlin", 3), _summary("whitehouse", 4)])
+    assert (mixed.status, mixed.exit_code) == ("kremlin, whitehouse did not succeed", 4)
 
 
 def test_the_white_house_demo_sample_is_labelled_rss():
