@@ -200,6 +200,17 @@ def test_title_patterns():
     assert not title_looks_like_call("Readout of Stakeholder Call on the Program")
 
 
+def test_the_caller_is_the_president_by_office_or_by_a_declared_name(source):
+    """No person is named in the rules: the office, or a name the source declares for its
+    leaders (any administration's), makes the caller the President; anyone else is not."""
+    by_name = "Readout of Ada Q. Sample’s Call with Prime Minister Jo Doe of Atlantis"
+    assert not title_looks_like_call(by_name)
+    assert title_looks_like_call(by_name, ("Ada Q. Sample",))
+    assert source.title_looks_like_call("Readout of Joseph R. Biden, Jr.’s Call with X of Y")
+    assert not source.title_looks_like_call("Readout of Jo Adviser’s Call with X of Atlantis")
+    assert not title_looks_like_call("Readout of Vice President Sample’s Call with X of Y")
+
+
 def test_feed_pages_are_wordpress_pages():
     items = [item(f"Readout {n}", "Text.", slug=f"s{n}") for n in range(25)]
     paths = rss_feed_paths(items)

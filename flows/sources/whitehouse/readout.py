@@ -37,11 +37,11 @@ _TITLE_CALL = re.compile(
     re.IGNORECASE,
 )
 _OTHER_SPEAKER = re.compile(
-    r"\bVice\s+President\b|\bNational\s+Security\s+Advisor\b|\bSullivan\b|\bHarris\b|"
+    r"\bVice\s+President\b|\bNational\s+Security\s+Advisor\b|"
     r"\bStakeholder\b|\bSecretary\s+of\b|\bFirst\s+Lady\b|\bSecond\s+Gentleman\b",
     re.IGNORECASE,
 )
-_PRESIDENT = re.compile(r"\bPresident\b|\bBiden\b|\bTrump\b|\bLeaders\b")
+_PRESIDENT = r"\bPresident\b|\bLeaders\b"
 _UPCOMING = re.compile(r"\bUpcoming\b|\bWill\s+(?:Speak|Hold|Meet|Call)\b", re.IGNORECASE)
 _DOMESTIC_TITLE = re.compile(
     r"\b(?:Governors?|Senators?|Mayors?|Members\s+of\s+Congress|Congressional|NGA|"
@@ -73,7 +73,14 @@ _PARTICIPANTS = re.compile(
 _OF_PLACE = re.compile(r"\bof\s+(?:the\s+)?(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s*$")
 
 
-def title_looks_like_call(title: str) -> bool:
+def _speaker_pattern(own_names: tuple[str, ...]) -> re.Pattern[str]:
+    """The President as the title names the caller: by office, or by one of the names the
+    source declares for its leaders ("Readout of Joseph R. Biden, Jr.'s Call with ...")."""
+    names = sorted(own_names, key=len, reverse=True)
+    return re.compile("|".join([_PRESIDENT, *(rf"\b{re.escape(n)}" for n in names)]))
+
+
+def title_looks_like_call(title: str, own_names: tuple[str, ...] = ()) -> bool:
     """A title announcing a readout of the President's call with someone foreign."""
     if _NOT_A_READOUT_TITLE.search(title) or _DOMESTIC_TITLE.search(title):
         return False
@@ -82,19 +89,22 @@ def title_looks_like_call(title: str) -> bool:
         return False
     speaker = title[: match.start()]
     return (
-        bool(_PRESIDENT.search(speaker) or "Leaders" in match.group(0))
+        bool(_speaker_pattern(own_names).search(speaker) or "Leaders" in match.group(0))
         and not _OTHER_SPEAKER.search(speaker)
         and not _UPCOMING.search(speaker)
     )
 
 
 class WhiteHouseReadoutRules:
-    def __init__(self, finder: MentionFinder, own_country: str) -> None:
+    def __init__(
+        self, finder: MentionFinder, own_country: str, own_names: tuple[str, ...] = ()
+    ) -> None:
         self.finder = finder
         self.own_country = own_country
+        self.own_names = own_names
 
     def classify(self, title: str, first_sentence: str) -> str:
-        if not title_looks_like_call(title) or _ANNOUNCEMENT.search(first_sentence):
+        if not title_looks_like_call(title, self.own_names) or _ANNOUNCEMENT.search(first_sentence):
             return OTHER
         if _VIDEO_TITLE.search(title) or _VIDEO_LEAD.search(first_sentence):
             return VIDEO

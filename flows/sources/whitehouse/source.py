@@ -70,11 +70,13 @@ class WhiteHouseSource:
     @cached_property
     def rules(self) -> WhiteHouseReadoutRules:
         return WhiteHouseReadoutRules(
-            MentionFinder(self.reference, own_leaders=self.own_names), self.country_code
+            MentionFinder(self.reference, own_leaders=self.own_names),
+            self.country_code,
+            self.own_names,
         )
 
     def title_looks_like_call(self, title: str) -> bool:
-        return title_looks_like_call(title)
+        return title_looks_like_call(title, self.own_names)
 
     def page_url(self, base_url: str, page_no: int, feed_path: str | None = None) -> str:
         suffix = "" if page_no == 1 else f"?paged={page_no}"
