@@ -96,3 +96,26 @@ def test_a_source_rule_file_makes_the_marts_stale(tmp_path):
     with open(reference / "whitehouse" / "whitehouse__tone_signals.csv", "a") as handle:
         handle.write("divergence,more,(?i)\\bwarned\\b\n")
     assert models_fingerprint(sql, reference) != first
+
+
+def test_no_model_s_tests_list_the_sources():
+    """A third source is a module and its rule files: tests check `source` columns against
+    staging.stg_sources, and no accepted_values list names a source."""
+    import yaml
+
+    from flows.sources import SOURCE_NAMES
+
+    def accepted(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "accepted_values":
+                    yield from value["arguments"]["values"]
+                else:
+                    yield from accepted(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from accepted(value)
+
+    for path in SQL_DIR.glob("models/*/*.yml"):
+        values = set(map(str, accepted(yaml.safe_load(path.read_text()))))
+        assert not values & {*SOURCE_NAMES, *(f"{n} only" for n in SOURCE_NAMES)}, path
