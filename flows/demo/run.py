@@ -49,6 +49,16 @@ REPORT_QUERIES = {
 }
 
 
+def demo_pages() -> dict[str, bytes]:
+    """Both sources' sample feeds, served from one 127.0.0.1 server."""
+    pages = feed_paths(sample_pages(), KremlinSource.feed_path)
+    return pages | whitehouse_sample_paths(WhiteHouseSource.feed_path)
+
+
+def demo_base_urls(base_url: str) -> dict[str, str]:
+    return {name: base_url for name in ("kremlin", "whitehouse")}
+
+
 def demo_settings(base_url: str, data_dir: Path = DEMO_DATA_DIR) -> Settings:
     return Settings(base_url=base_url, data_dir=data_dir, pause_seconds=0.05, backoff_seconds=0.1)
 
@@ -61,15 +71,14 @@ def run_demo(*, fresh: bool = False) -> int:
 
     if fresh and DEMO_DATA_DIR.exists():
         shutil.rmtree(DEMO_DATA_DIR)
-    pages = feed_paths(sample_pages(), KremlinSource.feed_path)
-    pages |= whitehouse_sample_paths(WhiteHouseSource.feed_path)
-    with FeedServer(pages) as server:
+    with FeedServer(demo_pages()) as server:
         settings = demo_settings(server.base_url)
-        urls = {name: server.base_url for name in ("kremlin", "whitehouse")}
         code = run_command(
             "demo",
             settings,
-            lambda run_id: run_sources_flow(settings, command="demo", base_urls=urls),
+            lambda run_id: run_sources_flow(
+                settings, command="demo", base_urls=demo_base_urls(server.base_url)
+            ),
         )
     if code == 0:
         print("\n".join(report_lines(settings) + next_steps(settings)))

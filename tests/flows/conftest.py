@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows.demo.atom_pages import paginate
-from flows.demo.sample import sample_pages
+from flows.demo.run import demo_base_urls, demo_pages
 from flows.demo.server import FeedServer, feed_paths
 from flows.sources.kremlin.source import KremlinSource
 from tests.corpus_feed import corpus_items
@@ -39,10 +39,15 @@ def corpus_run(tmp_path_factory, corpus_dir, prefect_harness):
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory, prefect_harness):
-    from flows.pipeline import run_flow
+    """What `readouts demo` builds: both sources' sample feeds, one run over all sources.
+    Returns the settings and the runs' summary (one per source, the Kremlin's first)."""
+    from flows.pipeline import run_sources_flow
 
     data_dir = tmp_path_factory.mktemp("demo")
-    with FeedServer(feed_paths(sample_pages(), KremlinSource.feed_path)) as server:
+    with FeedServer(demo_pages()) as server:
         settings = flow_settings(server.base_url, data_dir)
-        summary = run_flow(settings, command="demo")
+        summary = run_sources_flow(
+            settings, command="demo", base_urls=demo_base_urls(server.base_url)
+        )
+    assert summary.exit_code == 0, summary.message
     return settings, summary

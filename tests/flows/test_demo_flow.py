@@ -17,8 +17,9 @@ def test_sample_feed_is_labelled_and_sized():
 
 
 def test_demo_builds_calls_and_counts_everything(demo_run):
-    settings, summary = demo_run
-    assert summary.status == "success"
+    settings, sources = demo_run
+    summary = sources.summaries[0]
+    assert (summary.source, summary.status) == ("kremlin", "success")
     assert summary.entries_new == 42
     assert summary.item_versions_loaded + summary.quarantined == 42
     assert (summary.entries_landed, summary.entries_loaded, summary.entries_quarantined) == (
@@ -29,7 +30,10 @@ def test_demo_builds_calls_and_counts_everything(demo_run):
     assert summary.calls == 23
     assert summary.calls_to_review == 1
     kinds = dict(
-        query(settings.warehouse_path, "select call_kind, count(*) from marts.calls group by 1")
+        query(
+            settings.warehouse_path,
+            "select call_kind, count(*) from marts.calls where source = 'kremlin' group by 1",
+        )
     )
     assert kinds == {"telephone call": 22, "video call": 1}
     several = query(
@@ -85,3 +89,24 @@ def test_mart_columns_are_documented_in_duckdb(demo_run):
         "where schema_name = 'marts' and (comment is null or comment = '')",
     )
     assert undocumented == []
+
+
+def test_the_demo_shows_one_call_from_both_capitals(demo_run):
+    """The White House sample's call of 30 Dec 2021 pairs with the Kremlin sample's readout
+    of it; a call only one side reported keeps its row."""
+    settings, sources = demo_run
+    assert [s.source for s in sources.summaries] == ["kremlin", "whitehouse"]
+    reported = dict(
+        query(
+            settings.warehouse_path,
+            "select reported_by, count(*) from marts.call_pairs group by 1",
+        )
+    )
+    assert reported["both"] == 1 and reported["whitehouse only"] == 1
+    ((kremlin, whitehouse, evidence),) = query(
+        settings.warehouse_path,
+        "select a_item_id, b_item_id, match_evidence from marts.call_pairs "
+        "where reported_by = 'both'",
+    )
+    assert kremlin == "90023" and whitehouse.startswith("2021/12/30/")
+    assert "Vladimir Putin" in evidence and "day(s) apart" in evidence

@@ -43,9 +43,9 @@ CHROMIUM_FLAGS = [
 
 
 def test_exports_hold_every_mart_with_a_manifest(demo_run):
-    settings, summary = demo_run
+    settings, sources = demo_run
     manifest = json.loads((settings.exports_dir / "manifest.json").read_text())
-    assert manifest["run_id"] == summary.run_id
+    assert manifest["run_id"] == sources.summaries[-1].run_id  # the last run published
     marts = {
         name
         for (name,) in query(
@@ -271,7 +271,12 @@ def _check_specs(con) -> list:
 
 def test_the_demo_report_renders_in_headless_chromium_offline(demo_run, tmp_path):
     settings, _ = demo_run
-    _check_report(settings.warehouse_path, settings.report_path, tmp_path / "profile")
+    dom = _check_report(settings.warehouse_path, settings.report_path, tmp_path / "profile")
+    # one call, two readouts: both sides of the sample's 30 Dec 2021 call, side by side
+    assert "One call, two readouts" in dom
+    section = dom[dom.index("One call, two readouts") :]
+    assert "2021-12-30 · Vladimir Putin - Joseph R. Biden, Jr." in section
+    assert "Calls only one side reported" in section and "whitehouse only" in section
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         months, with_calls, report = _check_specs(con)
     assert with_calls < months  # the demo has empty months, and they are drawn
