@@ -5,7 +5,7 @@ select
     p.counterpart_name,
     count(distinct c.item_id) as calls,
     count(distinct c.item_id) filter (where c.initiated_by = 'counterpart') as by_counterpart,
-    count(distinct c.item_id) filter (where c.initiated_by = 'russia') as by_russia,
+    count(distinct c.item_id) filter (where c.initiated_by = 'own_side') as by_russia,
     count(distinct c.item_id) filter (where c.initiated_by is null) as not_stated
 from marts.calls as c
 join marts.call_counterparts as p using (source, item_id)

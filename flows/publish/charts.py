@@ -14,7 +14,7 @@ import vl_convert
 from lxml import etree
 from markupsafe import Markup
 
-INITIATED = ["Russia", "the counterpart", "not stated"]
+INITIATED = ["own side", "the counterpart", "not stated"]
 INITIATED_COLOURS = ["#b33a3a", "#3a6fb3", "#b5b5b5"]
 # 0 % is a visible colour; a month without calls has no cell at all.
 SHARE_COLOURS = ["#fbe3b5", "#08519c"]

@@ -55,14 +55,11 @@ def exports_generation(directory: Path) -> str | None:
 def source_attribution(con: duckdb.DuckDBPyConnection) -> str:
     """Each source's attribution and licence as its module declares them
     (staging.stg_sources), for the sources whose readouts are in the warehouse."""
-    try:
-        rows = con.execute(
-            "select attribution, licence from staging.stg_sources "
-            "where source in (select source from marts.calls) "
-            "group by all order by min(source)"
-        ).fetchall()
-    except duckdb.CatalogException:  # built before the sources declared themselves
-        rows = [("President of Russia, kremlin.ru", "CC BY 4.0")]
+    rows = con.execute(
+        "select attribution, licence from staging.stg_sources "
+        "where source in (select source from marts.calls) "
+        "group by all order by min(source)"
+    ).fetchall()
     return "; ".join(f"{attribution} ({licence})" for attribution, licence in rows)
 
 

@@ -22,7 +22,7 @@ from flows.publish import charts
 from flows.publish.charts import INITIATED, Chart
 from flows.publish.exports import source_attribution
 
-INITIATED_LABEL = {"russia": "Russia", "counterpart": "the counterpart", None: "not stated"}
+INITIATED_LABEL = {"own_side": "own side", "counterpart": "the counterpart", None: "not stated"}
 SIGNALS = {
     "expressed_gratitude": "gratitude",
     "expressed_condolences": "condolences",

@@ -229,9 +229,9 @@ def staged_suites() -> tuple[Suite, ...]:
                 ),
                 Check(
                     "ExpectColumnValuesToBeInSet",
-                    {"column": "initiated_by", "value_set": ["russia", "counterpart"]},
+                    {"column": "initiated_by", "value_set": ["own_side", "counterpart"]},
                     ROW,
-                    "an initiator outside russia / counterpart",
+                    "an initiator outside own_side / counterpart",
                 ),
                 Check(
                     "ExpectColumnValuesToBeBetween",

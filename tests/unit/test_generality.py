@@ -111,7 +111,7 @@ def test_every_country_spelling_resolves_in_titles_and_leads(rules, code, column
 def test_the_initiative_of_every_country_side_is_the_counterparts(rules, row):
     title = f"Telephone conversation with President of {row['name']} {NAME}"
     counterparts = rules.counterparts(title, [], "")
-    expected = "russia" if row["code"] == "RU" else "counterpart"
+    expected = "own_side" if row["code"] == "RU" else "counterpart"
     for adjective in _split(row["adjectives"]) or [row["name"]]:
         for clause in (
             f"at the initiative of the {adjective} side",

@@ -184,9 +184,9 @@ def test_counterparts(rules, title, lead, expected):
             [
                 "Vladimir Putin had a telephone conversation with X at the Russian side's initiative."
             ],
-            "russia",
+            "own_side",
         ),
-        (["At the initiative of Vladimir Putin, a telephone conversation took place."], "russia"),
+        (["At the initiative of Vladimir Putin, a telephone conversation took place."], "own_side"),
         (
             [
                 "Vladimir Putin had a telephone conversation with President of France Emmanuel Macron.",

@@ -198,7 +198,7 @@ class KremlinReadoutRules:
         sides = ("side", "side2", "side3", "possessive", "of", "by")
         who = next((groups[key] for key in sides if groups.get(key)), "")
         if _RUSSIAN.search(who):
-            return "russia"
+            return "own_side"
         if groups["by"] and not self._names_counterpart(who, counterparts):
             return None
         return "counterpart"
