@@ -104,6 +104,24 @@ def _as_declared_or_utf8(body: bytes) -> bytes | str:
     return _DECLARATION.sub(b"", body, count=1).decode("utf-8")
 
 
+def feed_entry(
+    position: int, fields: dict[str, str | None], problems: tuple[str, ...]
+) -> AtomEntry:
+    """One entry of any feed format: its fields, what is wrong with it (an entry over the
+    size limit of one readout among them), and the sha256 of its content, which names the
+    version."""
+    size = sum(len(value or "") for value in fields.values())
+    if size > MAX_ENTRY_BYTES:
+        problems += (
+            f"the entry is {size / (1 << 20):.1f} MB of text, over the "
+            f"{MAX_ENTRY_BYTES >> 20} MB limit for one readout",
+        )
+    digest = hashlib.sha256(
+        "\x1f".join(value or "" for value in fields.values()).encode("utf-8")
+    ).hexdigest()
+    return AtomEntry(position=position, entry_sha=digest, problems=problems, **fields)
+
+
 def parse_atom_page(body: bytes) -> AtomPage:
     if not body.strip():
         raise FeedPageError("the page is empty")
@@ -135,16 +153,7 @@ def parse_atom_page(body: bytes) -> AtomPage:
             for tag, key in (("id", "entry_id"), ("title", "title"), ("published", "published"))
             if fields[key] is None
         )
-        size = sum(len(value or "") for value in fields.values())
-        if size > MAX_ENTRY_BYTES:
-            problems += (
-                f"the entry is {size / (1 << 20):.1f} MB of text, over the "
-                f"{MAX_ENTRY_BYTES >> 20} MB limit for one readout",
-            )
-        digest = hashlib.sha256(
-            "\x1f".join(value or "" for value in fields.values()).encode("utf-8")
-        ).hexdigest()
-        entries.append(AtomEntry(position=position, entry_sha=digest, problems=problems, **fields))
+        entries.append(feed_entry(position, fields, problems))
     has_next = any(link.get("rel") == "next" for link in root.findall(ATOM + "link"))
     return AtomPage(
         entries=entries,

@@ -9,18 +9,16 @@ no link to the next page: WordPress answers 404 past the last one, which ends a 
 
 from __future__ import annotations
 
-import hashlib
 from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
 from flows.normalize.atom import (
     _PARSER,
-    MAX_ENTRY_BYTES,
-    AtomEntry,
     AtomPage,
     FeedPageError,
     _as_declared_or_utf8,
+    feed_entry,
 )
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
@@ -100,16 +98,7 @@ def parse_rss_page(body: bytes) -> AtomPage:
             problems += ("<pubDate> is missing or empty",)
         elif fields["published"] is None:
             problems += (f"<pubDate> {published_raw!r} is not an RFC 822 date-time",)
-        size = sum(len(value or "") for value in fields.values())
-        if size > MAX_ENTRY_BYTES:
-            problems += (
-                f"the entry is {size / (1 << 20):.1f} MB of text, over the "
-                f"{MAX_ENTRY_BYTES >> 20} MB limit for one readout",
-            )
-        digest = hashlib.sha256(
-            "\x1f".join(value or "" for value in fields.values()).encode("utf-8")
-        ).hexdigest()
-        entries.append(AtomEntry(position=position, entry_sha=digest, problems=problems, **fields))
+        entries.append(feed_entry(position, fields, problems))
     return AtomPage(
         entries=entries,
         # no next-page link in RSS: a page with items may have a next one (404 ends the walk)
