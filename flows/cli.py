@@ -145,7 +145,6 @@ def _deploy_parser(commands, common) -> None:
         "--timezone", default=None, help="the cron's time zone (env READOUTS_TIMEZONE; default UTC)"
     )
     common(deploy)
-    deploy.add_argument("--base-url", type=_base_url, help="source site (env READOUTS_BASE_URL)")
     deploy.add_argument(
         "--pause", type=float, dest="pause_seconds", help="seconds between requests"
     )
@@ -158,7 +157,6 @@ def _deploy(args: argparse.Namespace) -> int:
     settings = from_environment(
         data_dir=args.data_dir,
         warehouse=args.warehouse,
-        base_url=args.base_url,
         pause_seconds=args.pause_seconds,
     )
     cron, timezone = schedule_settings(args.cron, args.timezone)

@@ -16,20 +16,25 @@ import sys
 from pathlib import Path
 
 from flows.ops.outcomes import PrefectUnavailable
-from flows.settings import PROJECT_ROOT, Settings
+from flows.settings import ALL_SOURCES, PROJECT_ROOT, Settings
+from flows.sources import SOURCE_NAMES
 
 # Minute 17: off the hour, when other schedules and the site's own jobs cluster.
 DEFAULT_CRON = "17 * * * *"
 DEFAULT_TIMEZONE = "UTC"
-DEFAULT_SOURCE = "kremlin"
+# one flow run over every source in turn: one writer, and no source starves another
+DEFAULT_SOURCE = ALL_SOURCES
 FLOW_NAME = "readouts-scheduled"
 ENTRYPOINT = "flows/pipeline.py:scheduled_flow"
 PREFECT_FILE = PROJECT_ROOT / "prefect.yaml"
-DESCRIPTION = "Extract the Kremlin feed, load and rebuild the readouts warehouse."
+DESCRIPTION = (
+    "Extract each source's feed in turn, load it and rebuild the readouts warehouse; a "
+    "failing source does not stop the others."
+)
 
 
 def deployment_name(source: str = DEFAULT_SOURCE) -> str:
-    """`readouts-scheduled/kremlin`: named after the source, not the cadence."""
+    """`readouts-scheduled/all`: named after the sources it runs, not the cadence."""
     return f"{FLOW_NAME}/{source}"
 
 
@@ -113,8 +118,18 @@ def deploy_environment(
         "READOUTS_TIMEZONE": timezone,
         "READOUTS_DATA_DIR": str(settings.data_dir.resolve()),
         "READOUTS_WAREHOUSE": str(settings.warehouse_path.resolve()),
-        "READOUTS_BASE_URL": settings.base_url or "",  # empty: the source's own
         "READOUTS_PAUSE_SECONDS": f"{settings.pause_seconds:g}",
+        **source_sites(),
+    }
+
+
+def source_sites() -> dict[str, str]:
+    """Each source's site for the worker: READOUTS_<SOURCE>_BASE_URL and _FEED_PATH from the
+    deploying shell, empty for the source's own (the archived White House, a mirror)."""
+    return {
+        f"READOUTS_{name.upper()}_{key}": os.environ.get(f"READOUTS_{name.upper()}_{key}", "")
+        for name in SOURCE_NAMES
+        for key in ("BASE_URL", "FEED_PATH")
     }
 
 
@@ -140,13 +155,13 @@ def deploy(
     cron: str = DEFAULT_CRON,
     timezone: str = DEFAULT_TIMEZONE,
 ) -> int:
-    """Creates or updates `readouts-scheduled/<source>` on the work pool: `prefect deploy`
+    """Creates or updates `readouts-scheduled/all` on the work pool: `prefect deploy`
     on prefect.yaml, run from the project root with the values it templates. Returns its
     exit code."""
     _require_server("deploy")
     _check_answers(api_url())
     values = deploy_environment(settings, cron, timezone)
-    command = deploy_command(pool, settings.source)
+    command = deploy_command(pool)
     # the same command, to run by hand (from the project root: the entrypoint is relative)
     shown = " ".join(f"{key}={shlex.quote(value)}" for key, value in values.items())
     print(

@@ -51,8 +51,8 @@ def test_the_deployment_runs_off_the_hour_in_an_explicit_time_zone_one_run_at_a_
     assert schedule.schedule.cron == "17 * * * *"
     assert schedule.schedule.timezone == "UTC"
     assert deployment.entrypoint == "flows/pipeline.py:scheduled_flow"
-    assert (deployment.flow_name, deployment.name) == ("readouts-scheduled", "kremlin")
-    assert deployment.parameters == {"source": "kremlin"}
+    assert (deployment.flow_name, deployment.name) == ("readouts-scheduled", "all")
+    assert deployment.parameters == {"source": "all"}
     assert deployment.concurrency_limit == 1
     assert deployment.concurrency_options.collision_strategy.value == "ENQUEUE"
     custom = build_deployment("5 3 * * *", "Europe/Moscow").schedules[0].schedule
@@ -70,7 +70,7 @@ def test_serve_keeps_the_schedule_on_shutdown_and_needs_a_real_server(monkeypatc
     schedule.serve()
     ((deployments, options),) = calls
     assert options == {"pause_on_shutdown": False}
-    assert deployments[0].name == "kremlin"  # readouts-scheduled/kremlin, as on a pool
+    assert deployments[0].name == "all"  # readouts-scheduled/all, as on a pool
     monkeypatch.setattr(schedule, "api_url", lambda: None)
     with pytest.raises(RuntimeError, match="prefect server start"):
         schedule.serve()
@@ -100,7 +100,7 @@ def test_prefect_yaml_is_the_deployment_readouts_deploy_fills_in():
     (deployment,) = config["deployments"]
     assert f"readouts-scheduled/{deployment['name']}" == schedule.deployment_name()
     assert deployment["entrypoint"] == schedule.ENTRYPOINT
-    assert deployment["parameters"] == {"source": "kremlin"}
+    assert deployment["parameters"] == {"source": "all"}
     assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
     assert config["pull"] == [
         {
@@ -132,7 +132,8 @@ def test_readouts_deploy_runs_prefect_deploy_with_the_settings(monkeypatch, tmp_
     monkeypatch.setattr(schedule.subprocess, "run", fake_run)
     monkeypatch.setattr(schedule, "api_url", lambda: "http://127.0.0.1:4200/api")
     monkeypatch.setattr(schedule, "_check_answers", lambda url: None)
-    monkeypatch.setenv("READOUTS_BASE_URL", "http://127.0.0.1:8000/")
+    monkeypatch.setenv("READOUTS_WHITEHOUSE_BASE_URL", "https://bidenwhitehouse.archives.gov")
+    monkeypatch.delenv("READOUTS_KREMLIN_BASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
     code = cli.main(
         ["deploy", "--pool", "team", "--cron", "5 3 * * *", "--timezone", "Europe/Moscow",
@@ -142,7 +143,7 @@ def test_readouts_deploy_runs_prefect_deploy_with_the_settings(monkeypatch, tmp_
     ((command, cwd, env),) = calls
     assert command[1:] == [
         "-m", "prefect", "--no-prompt", "deploy", "--prefect-file",
-        str(PROJECT_ROOT / "prefect.yaml"), "--name", "readouts-scheduled/kremlin",
+        str(PROJECT_ROOT / "prefect.yaml"), "--name", "readouts-scheduled/all",
         "--pool", "team",
     ]  # fmt: skip
     assert cwd == PROJECT_ROOT
@@ -152,7 +153,9 @@ def test_readouts_deploy_runs_prefect_deploy_with_the_settings(monkeypatch, tmp_
     assert env["READOUTS_WAREHOUSE"] == str(
         tmp_path / "relative" / "data" / "warehouse" / "readouts.duckdb"
     )
-    assert env["READOUTS_BASE_URL"] == "http://127.0.0.1:8000"
+    # each source's site travels to the worker; empty means the source's own
+    assert env["READOUTS_WHITEHOUSE_BASE_URL"] == "https://bidenwhitehouse.archives.gov"
+    assert env["READOUTS_KREMLIN_BASE_URL"] == ""
 
 
 def test_readouts_deploy_needs_a_real_server(monkeypatch, capsys):

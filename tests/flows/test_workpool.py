@@ -9,6 +9,7 @@ Completed, named Skipped, while the other run completes."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -25,11 +26,10 @@ from pathlib import Path
 import pytest
 
 from flows import prefect_env
-from flows.demo.sample import sample_pages
-from flows.demo.server import FeedServer, feed_paths
+from flows.demo.run import demo_base_urls, demo_pages
+from flows.demo.server import FeedServer
 from flows.ops import run_log
 from flows.settings import PROJECT_ROOT
-from flows.sources.kremlin.source import KremlinSource
 from tests.cli_commands import readouts_run
 from tests.flows.helpers import query
 
@@ -43,7 +43,7 @@ README_COMMANDS = [
     "prefect work-pool set-concurrency-limit readouts 1",
     "prefect worker start --pool readouts",
     "readouts deploy --pool readouts",
-    "prefect deployment run readouts-scheduled/kremlin",
+    "prefect deployment run readouts-scheduled/all",
 ]
 README_MARKER = "On a work pool"
 # The schedule is a setting; a far-off one keeps a scheduled run out of the test's way.
@@ -181,7 +181,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
         return None
 
     processes = Processes(tmp_path)
-    feed = FeedServer(feed_paths(sample_pages(), KremlinSource.feed_path), responder)
+    feed = FeedServer(demo_pages(), responder)  # both sources' sample feeds
     timings: dict[str, float] = {}
     try:
         feed.__enter__()
@@ -201,7 +201,10 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
         deploy_env = {
             **env,
             "READOUTS_DATA_DIR": str(data_dir),
-            "READOUTS_BASE_URL": feed.base_url,
+            **{
+                f"READOUTS_{name.upper()}_BASE_URL": url
+                for name, url in demo_base_urls(feed.base_url).items()
+            },
             "READOUTS_PAUSE_SECONDS": "0",
             "READOUTS_CRON": TEST_CRON,
         }
@@ -210,11 +213,11 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             argv(deploy), env=deploy_env, cwd=tmp_path, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, done.stdout + done.stderr
-        assert "readouts-scheduled/kremlin" in done.stdout
+        assert "readouts-scheduled/all" in done.stdout
         timings["deployed"] = time.monotonic() - started
 
         with SyncPrefectClient(api) as client:
-            deployment = client.read_deployment_by_name("readouts-scheduled/kremlin")
+            deployment = client.read_deployment_by_name("readouts-scheduled/all")
             assert deployment.pull_steps == [
                 {
                     "prefect.deployments.steps.set_working_directory": {
@@ -223,7 +226,9 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
                 }
             ]
             assert deployment.job_variables["env"]["READOUTS_DATA_DIR"] == str(data_dir)
-            assert deployment.job_variables["env"]["READOUTS_BASE_URL"] == feed.base_url
+            deployed_env = deployment.job_variables["env"]
+            assert deployed_env["READOUTS_KREMLIN_BASE_URL"] == feed.base_url
+            assert deployed_env["READOUTS_WHITEHOUSE_BASE_URL"] == feed.base_url
             (schedule,) = deployment.schedules
             assert (schedule.schedule.cron, schedule.schedule.timezone) == (TEST_CRON, "UTC")
             assert deployment.global_concurrency_limit.limit == 1
@@ -246,13 +251,20 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             earlier, later = sorted(runs, key=lambda run: run.start_time)
             assert earlier.end_time <= later.start_time, "the two runs overlapped"
             timings["two runs"] = time.monotonic() - started
-            assert query(warehouse, "select count(*) from marts.calls") == [(23,)]
+            assert query(
+                warehouse, "select source, count(*) from marts.calls group by 1 order by 1"
+            ) == [("kremlin", 23), ("whitehouse", 4)]
             audit = query(
                 build,
-                "select command, status, started_at, ended_at from audit.runs order by started_at",
+                "select command, source, status, started_at, ended_at from audit.runs "
+                "order by started_at",
             )
-            assert [row[:2] for row in audit] == [("scheduled", "success")] * 2
-            assert audit[0][3] <= audit[1][2]  # the writer's windows did not overlap
+            # each deployed run: every source in turn, one writer at a time
+            assert [row[:3] for row in audit] == [
+                ("scheduled", "kremlin", "success"),
+                ("scheduled", "whitehouse", "success"),
+            ] * 2
+            assert all(a[4] <= b[3] for a, b in itertools.pairwise(audit))  # no overlap
 
             # 2. A run by hand holds the writer; a deployed run started meanwhile changes
             # nothing and is recorded as Skipped, not Failed; the hand-run completes.
@@ -280,7 +292,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
                 timeout=120,
             )
             assert again.returncode == 0, again.stdout + again.stderr
-            updated = client.read_deployment_by_name("readouts-scheduled/kremlin")
+            updated = client.read_deployment_by_name("readouts-scheduled/all")
             assert updated.id == deployment.id
             assert [(s.schedule.cron, s.schedule.timezone) for s in updated.schedules] == [
                 ("5 */2 * * *", "Europe/Moscow")
@@ -294,13 +306,14 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             build,
             "select command, status from audit.runs where status != 'busy' order by started_at",
         )
-        assert audit == [("scheduled", "success")] * 2 + [("run", "success")]
+        assert audit == [("scheduled", "success")] * 4 + [("run", "success")]
         busy = [
             (record["command"], record["exit_code"])
             for record in run_log.latest_records(data_dir / "runs" / "run-log.jsonl").values()
             if record["status"] == "busy"
         ]
-        assert busy == [("scheduled", 3)]  # the skipped run is recorded, not lost
+        # the skipped run is recorded, not lost: each source's part of it
+        assert busy == [("scheduled", 3)] * 2
     finally:
         released.set()
         processes.stop()
