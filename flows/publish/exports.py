@@ -55,6 +55,12 @@ def exports_generation(directory: Path) -> str | None:
 def source_attribution(con: duckdb.DuckDBPyConnection) -> str:
     """Each source's attribution and licence as its module declares them
     (staging.stg_sources), for the sources whose readouts are in the warehouse."""
+    declared = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'staging' and table_name = 'stg_sources'"
+    ).fetchone()[0]
+    if not declared:  # not a warehouse the flow built: nothing to attribute
+        return ""
     rows = con.execute(
         "select attribution, licence from staging.stg_sources "
         "where source in (select source from marts.calls) "
