@@ -33,9 +33,8 @@ frame_matches as (
 lists as (
     select
         *,
-        cast(sum(cast(length(prefix) + length(matched_text) as bigint)) over (
-            partition by source, item_id, sentence_no, frame order by n
-        ) as bigint) - length(matched_text) + length(before_list) as list_start
+        {{ match_offset('prefix', 'matched_text', 'source, item_id, sentence_no, frame', 'n') }}
+            + length(before_list) as list_start
     from frame_matches
 ),
 
@@ -68,9 +67,8 @@ occurrences as (
 positioned as (
     select
         *,
-        cast(sum(cast(length(prefix) + length(descriptor_text) as bigint)) over (
-            partition by source, item_id, sentence_no, frame, n, descriptor order by k
-        ) as bigint) - length(descriptor_text) as offset_in_list
+        {{ match_offset('prefix', 'descriptor_text', 'source, item_id, sentence_no, frame, n, descriptor', 'k') }}
+            as offset_in_list
     from occurrences
 )
 

@@ -15,9 +15,8 @@ with spans as (
 positioned as (
     select
         *,
-        cast(sum(cast(length(prefix) + length(greeting_text) as bigint)) over (
-            partition by source, item_id, sentence_no order by n
-        ) as bigint) - length(greeting_text) as span_start
+        {{ match_offset('prefix', 'greeting_text', 'source, item_id, sentence_no', 'n') }}
+            as span_start
     from spans
 )
 

@@ -26,9 +26,8 @@ matches as (
 positioned as (
     select
         *,
-        cast(sum(cast(length(prefix) + length(matched_text) as bigint)) over (
-            partition by source, item_id, sentence_no, signal order by n
-        ) as bigint) - length(matched_text) as offset_in_sentence
+        {{ match_offset('prefix', 'matched_text', 'source, item_id, sentence_no, signal', 'n') }}
+            as offset_in_sentence
     from matches
 )
 

@@ -26,9 +26,8 @@ positioned as (
     select
         l.*,
         t.counts_in_greetings,
-        cast(sum(cast(length(l.prefix) + length(l.matched_text) as bigint)) over (
-            partition by l.source, l.item_id, l.sentence_no, l.topic order by l.n
-        ) as bigint) - length(l.matched_text) as offset_in_sentence
+        {{ match_offset('l.prefix', 'l.matched_text', 'l.source, l.item_id, l.sentence_no, l.topic', 'l.n') }}
+            as offset_in_sentence
     from located as l
     inner join {{ ref('stg_topics') }} as t on t.topic = l.topic
 )
