@@ -22,13 +22,7 @@ from flows.normalize.reference import Place, Reference
 _TOKEN = r"(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][\w'’-]*)"
 _PARTICLE = r"(?:bin|ibn|bint|al|el|de|da|di|dos|van|von|der|den|le|la|du)"
 _NOT_A_NAME = r"(?:The|During|At|On|In|Following|Mr|Mrs|Ms)\b"
-# Places inside Russia, by the grammar of their names: calls with their people are domestic.
-# "Republic of X" is not among them: a foreign republic the reference data lacks must go to
-# review, not pass for Russian.
-_RUSSIAN_PLACE = (
-    r"(?:[A-Z][\w'’-]+\s+){1,3}(?:Region|Territory|Autonomous\s+Area|Autonomous\s+Region)"
-    r"|Moscow|St\.?\s+Petersburg|Sevastopol"
-)
+_CAPITALISED = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
 # Where a title's list of counterparts holds a piece that names nobody.
 _CONNECTIVE_ONLY = re.compile(r"^(?:[a-z]+\s*)*$")
 
@@ -76,11 +70,23 @@ class Mention:
 
 class MentionFinder:
     """`own_leaders`: the names by which the source's own leader(s) are written ("Vladimir
-    Putin"; "Joseph R. Biden, Jr.", "Biden"): never a counterpart, never the start of one."""
+    Putin"; "Joseph R. Biden, Jr.", "Biden"): never a counterpart, never the start of one.
+    `own_country` and `own_places`: the source's country (ISO code) and a regex of places
+    inside it by the grammar of their names ("Kursk Region"): people "of" such a place, or
+    a child "from" a place the reference data does not know, are of the own country, so
+    calls with them are domestic. Without them, no place is assumed."""
 
-    def __init__(self, reference: Reference, own_leaders: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        reference: Reference,
+        own_leaders: Iterable[str] = (),
+        own_country: str | None = None,
+        own_places: str | None = None,
+    ) -> None:
         self.reference = reference
         self.own_leaders = frozenset(own_leaders)
+        self.own_country = own_country
+        self.own_places = own_places if own_country else None
 
     def is_own_leader(self, mention: Mention) -> bool:
         return mention.name in self.own_leaders or any(
@@ -109,8 +115,9 @@ class MentionFinder:
         name = self._name
 
         def of_place(group: str) -> str:
-            known, russian = rf"(?P<{group}>{place})", rf"(?P<{group}_ru>{_RUSSIAN_PLACE})"
-            return rf"\s+of\s+(?:the\s+)?(?:{known}|{russian})(?!\w)"
+            known = rf"(?P<{group}>{place})"
+            own = rf"|(?P<{group}_own>{self.own_places})" if self.own_places else ""
+            return rf"\s+of\s+(?:the\s+)?(?:{known}{own})(?!\w)"
 
         role_prefix = (
             rf"(?:(?P<role_office>{office})\s+of\s+(?:the\s+)?(?P<role_place>{place}),\s+"
@@ -123,7 +130,9 @@ class MentionFinder:
         )
         by_origin = (
             rf"\b(?:\d+|[a-z]+)-year-old\s+(?P<young_name>{name})\s+from\s+(?:the\s+)?"
-            rf"(?:(?P<young_place>{place})(?!\w)|(?P<young_place_ru>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*))"
+            rf"(?:(?P<young_place>{place})(?!\w)"
+            + (rf"|(?P<young_place_own>{_CAPITALISED})" if self.own_country else "")
+            + ")"
         )
         return re.compile(rf"{by_office}|{by_origin}")
 
@@ -146,8 +155,8 @@ class MentionFinder:
     def _place(self, groups: dict[str, str | None], key: str) -> Place | None:
         if groups.get(key):
             return self.reference.place_spellings[groups[key]]  # type: ignore[index]
-        if groups.get(f"{key}_ru"):
-            return self.reference.russia
+        if groups.get(f"{key}_own") and self.own_country:
+            return self.reference.country(self.own_country)
         return None
 
     def find(self, text: str) -> list[Mention]:

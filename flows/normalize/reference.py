@@ -85,13 +85,16 @@ class Reference:
             attributive.setdefault(spelling, place)
         return attributive
 
+    def country(self, code: str) -> Place:
+        """The country of an ISO code, as the reference data names it."""
+        return self._countries_by_code.get(code) or Place(code, code, None)
+
     @cached_property
-    def russia(self) -> Place:
-        """Russia's own place: counterparts from Russian regions are domestic."""
-        for row in self._read("countries.csv"):
-            if row["code"] == "RU":
-                return Place(row["name"], "RU", None)
-        return Place("Russia", "RU", None)
+    def _countries_by_code(self) -> dict[str, Place]:
+        return {
+            row["code"]: Place(row["name"], row["code"], None)
+            for row in self._read("countries.csv")
+        }
 
     @cached_property
     def offices(self) -> dict[str, str]:

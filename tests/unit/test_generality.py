@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.normalize.mentions import MentionFinder
 from flows.normalize.reference import Reference
 from flows.settings import REFERENCE_DIR
 from flows.sources.kremlin.readout import KremlinReadoutRules
+from flows.sources.kremlin.source import KremlinSource
 from tests.rule_database import rule_database
 
 NAME = "Alex Sample"
@@ -39,7 +39,7 @@ ORGANISATIONS = _rows("organisations.csv")
 
 @pytest.fixture(scope="module")
 def rules() -> KremlinReadoutRules:
-    return KremlinReadoutRules(MentionFinder(Reference()))
+    return KremlinSource(Reference()).rules  # the Kremlin's finder: its leaders, RU places
 
 
 def _resolved(rules: KremlinReadoutRules, title: str, lead: str = "") -> list[tuple]:

@@ -7,11 +7,12 @@ import pytest
 from flows.normalize.mentions import MentionFinder
 from flows.normalize.reference import Reference
 from flows.sources.kremlin.readout import IN_PERSON, OTHER, TELEPHONE, VIDEO, KremlinReadoutRules
+from flows.sources.kremlin.source import KremlinSource
 
 
 @pytest.fixture(scope="module")
 def rules() -> KremlinReadoutRules:
-    return KremlinReadoutRules(MentionFinder(Reference()))
+    return KremlinSource(Reference()).rules  # the Kremlin's finder: its leaders, RU places
 
 
 def _who(counterparts):
@@ -293,3 +294,17 @@ def test_initiator_phrasings(rules, sentences, expected):
 )
 def test_item_kinds(rules, title, first_sentence, kind):
     assert rules.classify(title, first_sentence) == kind
+
+
+def test_only_a_source_that_declares_its_country_makes_unknown_places_its_own():
+    """The grammar of places inside a country ("Kursk Region") is the source's (the
+    Kremlin's), not shared: another source's finder assumes no country for them."""
+    text = "a conversation with 14-year-old Ivan Sample from the Kursk Region"
+    kremlin = KremlinSource(Reference()).rules.finder
+    (mention,) = kremlin.find(text)
+    assert mention.place is not None and mention.place.country_code == "RU"
+    plain = MentionFinder(Reference())
+    assert plain.find(text) == []  # no country assumed: the counterpart goes to review
+    elsewhere = MentionFinder(Reference(), own_country="US", own_places=r"Ohio|Texas")
+    (of_ohio,) = elsewhere.find("a call with Governor of Ohio Jo Sample")
+    assert of_ohio.place.country_code == "US"

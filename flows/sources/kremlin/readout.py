@@ -82,6 +82,13 @@ _WITH_WHOM = re.compile(
     re.IGNORECASE,
 )
 _ABOUT_THE_CALL = re.compile(r"\b(?:conversations?|calls?|talks)\b", re.IGNORECASE)
+# Places inside Russia by the grammar of their names: calls with their people are domestic.
+# "Republic of X" is not among them: a foreign republic the reference data lacks must go to
+# review, not pass for Russian.
+RUSSIAN_PLACE = (
+    r"(?:[A-Z][\w'’-]+\s+){1,3}(?:Region|Territory|Autonomous\s+Area|Autonomous\s+Region)"
+    r"|Moscow|St\.?\s+Petersburg|Sevastopol"
+)
 _RUSSIAN = re.compile(r"\b(?:Russian?|Vladimir Putin|President of Russia|our)\b")
 
 

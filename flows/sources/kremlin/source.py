@@ -17,6 +17,7 @@ from flows.sources.base import Leader
 from flows.sources.kremlin.readout import (
     CALL_KINDS,
     CALL_PHRASE,
+    RUSSIAN_PLACE,
     VIDEO,
     VIDEO_PHRASE,
     KremlinReadoutRules,
@@ -46,7 +47,12 @@ class KremlinSource:
     @cached_property
     def rules(self) -> KremlinReadoutRules:
         return KremlinReadoutRules(
-            MentionFinder(self.reference, own_leaders=[leader.name for leader in self.leaders])
+            MentionFinder(
+                self.reference,
+                own_leaders=[leader.name for leader in self.leaders],
+                own_country=self.country_code,
+                own_places=RUSSIAN_PLACE,
+            )
         )
 
     def title_looks_like_call(self, title: str) -> bool:
