@@ -77,6 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--max-pages", type=int, help="fetch at most this many pages")
     run.add_argument(
+        "--page-budget",
+        type=int,
+        help="a walk reading more pages than this stops as a source failure (default: the "
+        "source's, sized for a full backfill; env READOUTS_PAGE_BUDGET)",
+    )
+    run.add_argument(
+        "--byte-budget-mb",
+        type=int,
+        help="the same for megabytes read (env READOUTS_BYTE_BUDGET_MB)",
+    )
+    run.add_argument(
         "--reprocess",
         action="store_true",
         default=None,

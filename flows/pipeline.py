@@ -27,7 +27,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
 from flows.extract.http_client import PoliteClient
-from flows.extract.walker import ExtractResult, walk_feed
+from flows.extract.walker import Budget, ExtractResult, walk_feed
 from flows.landing.raw_zone import RawZone
 from flows.load.audit import record_run
 from flows.load.loader import (
@@ -139,6 +139,13 @@ def extract(settings: Settings, run_id: str) -> ExtractResult:
             max_pages=settings.max_pages,
             max_consecutive_403=settings.max_consecutive_403,
             refusal_pause_seconds=settings.refusal_pause_seconds,
+            budget=Budget(
+                settings.page_budget or source.page_budget,
+                settings.byte_budget_mb * 1_000_000
+                if settings.byte_budget_mb
+                else source.byte_budget,
+            ),
+            max_page_failures=settings.max_page_failures,
         )
     finally:
         client.close()
@@ -411,6 +418,7 @@ def run_flow(settings: Settings, command: str = "run", run_id: str | None = None
             summary.pages_fetched = extracted.pages_fetched
             summary.entries_new = extracted.entries_new
             summary.stopped_reason = extracted.stopped_reason
+            summary.warnings += list(extracted.stepped_over)
         con = run.open()
         if settings.retry_set_aside:
             retry_set_aside(con, settings.source)

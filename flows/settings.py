@@ -35,6 +35,9 @@ class Settings:
     max_consecutive_403: int = 3
     refusal_pause_seconds: float = 30.0
     max_pages: int | None = None
+    # None: the source's own walk budget (Source.page_budget, Source.byte_budget)
+    page_budget: int | None = None
+    byte_budget_mb: int | None = None
     # a page that failed validation in this many runs in a row is set aside
     max_page_failures: int = 3
     reprocess: bool = False
@@ -111,6 +114,10 @@ def from_environment(**overrides: object) -> Settings:
         env["reference_dir"] = Path(value)
     if value := os.environ.get("READOUTS_PAUSE_SECONDS"):
         env["pause_seconds"] = float(value)
+    if value := os.environ.get("READOUTS_PAGE_BUDGET"):
+        env["page_budget"] = int(value)
+    if value := os.environ.get("READOUTS_BYTE_BUDGET_MB"):
+        env["byte_budget_mb"] = int(value)
     env.update({key: value for key, value in overrides.items() if value is not None})
     settings = Settings(**env)  # type: ignore[arg-type]
     if settings.base_url:

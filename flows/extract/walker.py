@@ -2,13 +2,23 @@
 
 - Incremental (default): from the newest page until a page holds nothing new, re-reading
   at least `overlap_pages` pages, so that readouts edited after publication are caught.
-- Every walk is bounded: it stops when a page repeats one already read in this walk, or
-  brings no entry this walk has not seen (a site that answers every page number with page
-  1 would otherwise be walked for ever).
+- Every walk is bounded: it stops, as a source failure, when a page repeats one already
+  read in this walk, when a page brings no entry id this walk has not seen (whatever its
+  dates say: a site that answers every page number with page 1, stamped anew on every
+  request, would otherwise be walked for ever), or when it has read its budget of pages or
+  bytes (the source's own, sized from the real site; settings override them).
+- Absence is not the end: a 404 ends the feed only where the page before it did not itself
+  link a next page (RSS, where a 404 past the last page is how the feed ends). A 404 on
+  a linked page, like any other failed or unreadable page, stops the walk as a source
+  failure, retried next run; a page that fails in `max_page_failures` runs in a row is
+  stepped over (recorded, and reported as a warning), so no one page stops a source for
+  good.
 - Backfill (`since`, optionally `until`): walk back until entries are older than `since` or
   the pages end. With `until`, the first page to read is found by a search over page
-  numbers instead of reading every newer page. An interrupted backfill leaves a checkpoint
-  (the next page to read); the next backfill over the same range resumes there.
+  numbers instead of reading every newer page. An interrupted walk leaves a checkpoint
+  (the next page to read); the next walk over the same range resumes there, and an
+  interrupted incremental walk is resumed by the next incremental one. A range is marked
+  covered only when the walk reached `since` or a page the feed declares last.
 """
 
 from __future__ import annotations
@@ -38,6 +48,8 @@ class ExtractResult:
     stopped_reason: str
     # the walk stopped because the source refused, failed or served something unusable
     source_failed: bool = False
+    # pages that failed in too many runs in a row and were stepped over, one line each
+    stepped_over: tuple[str, ...] = ()
 
 
 class _Stop(Exception):
@@ -46,6 +58,32 @@ class _Stop(Exception):
         self.reason = reason
         self.complete = complete
         self.source_failed = source_failed
+
+
+class _PageFailed(Exception):
+    """One page could not be read (an HTTP failure after retries, a 404 where a page was
+    linked, a body that is not a feed): a source failure, unless it keeps failing."""
+
+    def __init__(self, reason: str, url: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+
+
+class _NotFound(Exception):
+    """The page answered 404."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much one walk may read: 25 years of the Kremlin's feed are ~1,750 pages."""
+
+    pages: int
+    bytes: int
 
 
 @dataclass
@@ -58,6 +96,7 @@ class _Walk:
     max_pages: int | None
     max_consecutive_403: int
     refusal_pause_seconds: float
+    budget: Budget
     feed_path: str | None = None
     known: set[tuple[str, str]] = field(default_factory=set)
     fetched: int = 0
@@ -66,7 +105,8 @@ class _Walk:
     dates: dict[int, tuple[str, str]] = field(default_factory=dict)  # page → (oldest, newest)
     searched: dict[int, tuple[AtomPage, int]] = field(default_factory=dict)
     page_digests: dict[str, int] = field(default_factory=dict)  # page body sha → page number
-    walked: set[tuple[str, str]] = field(default_factory=set)  # entries seen in this walk
+    walked: set[str] = field(default_factory=set)  # entry ids seen in this walk
+    bytes_read: int = 0
 
     def read(self, page_no: int) -> tuple[AtomPage, int]:
         """Fetch, land and parse one page; returns it with its count of new entries. A page
@@ -75,11 +115,11 @@ class _Walk:
             return self.searched.pop(page_no)
         refusals = 0
         while True:
-            if self.max_pages is not None and self.fetched >= self.max_pages:
-                raise _Stop(f"stopped after the page limit ({self.max_pages} pages)", False)
+            self._check_budget()
             url = self.source.page_url(self.base_url, page_no, self.feed_path)
             fetch = self.client.get(url)
             self.fetched += 1
+            self.bytes_read += len(fetch.body)
             if fetch.status != 403:
                 break
             self.zone.store(fetch, run_id=self.run_id, page_no=page_no, error="403 Forbidden")
@@ -94,26 +134,21 @@ class _Walk:
                 )
             time.sleep(self.refusal_pause_seconds * refusals)
         if fetch.status == 404:
-            self.zone.store(fetch, run_id=self.run_id, page_no=page_no)
-            raise _Stop(f"page {page_no} does not exist (404): the feed ends there", True)
+            self.zone.store(fetch, run_id=self.run_id, page_no=page_no, error="404 Not Found")
+            raise _NotFound(url)
         if not fetch.ok:
-            self.zone.store(fetch, run_id=self.run_id, page_no=page_no)
             problem = fetch.error or f"HTTP {fetch.status}"
-            raise _Stop(
-                f"page {page_no} ({url}) failed after retries: {problem}. What was fetched "
-                "before it is loaded; check the site and --base-url, the next run retries it",
-                False,
-                source_failed=True,
-            )
+            self.zone.store(fetch, run_id=self.run_id, page_no=page_no, error=problem)
+            raise _PageFailed(f"page {page_no} ({url}) failed after retries: {problem}", url)
         try:
             page = self.source.parse_page(fetch.body)
-        except FeedPageError as error:
-            self.zone.store(fetch, run_id=self.run_id, page_no=page_no, error=str(error))
-            raise _Stop(
-                f"page {page_no} ({url}) is not a readable feed: {error}. It is kept in the raw "
-                "zone and quarantined; the next run fetches it again",
-                False,
-                source_failed=True,
+        except Exception as error:  # whatever a parser raises, the page is unreadable
+            problem = error if isinstance(error, FeedPageError) else repr(error)
+            self.zone.store(fetch, run_id=self.run_id, page_no=page_no, error=str(problem))
+            raise _PageFailed(
+                f"page {page_no} ({url}) is not a readable feed: {problem}. It is kept in the "
+                "raw zone and quarantined",
+                url,
             ) from error
         keys = [(entry.entry_id or "", entry.entry_sha) for entry in page.entries]
         self.zone.store(fetch, run_id=self.run_id, page_no=page_no, entry_keys=keys)
@@ -128,14 +163,16 @@ class _Walk:
                 source_failed=True,
             )
         self.page_digests[digest] = page_no
-        if keys and not set(keys) - self.walked:
+        ids = {entry.entry_id or entry.entry_sha for entry in page.entries}
+        if ids and ids <= self.walked:
             raise _Stop(
-                f"page {page_no} ({url}) brings no entry that this walk has not already seen: "
-                "the site's pagination is broken. What was read is loaded",
+                f"page {page_no} ({url}) brings no entry that this walk has not already seen "
+                "(whatever their dates say): the site's pagination is broken. What was read "
+                "is loaded",
                 False,
                 source_failed=True,
             )
-        self.walked.update(keys)
+        self.walked.update(ids)
         fresh = {key for key in keys if key not in self.known}
         self.known.update(fresh)
         self.seen += len(keys)
@@ -144,6 +181,35 @@ class _Walk:
         if published:
             self.dates[page_no] = (published[0], published[-1])
         return page, len(fresh)
+
+    def _check_budget(self) -> None:
+        if self.max_pages is not None and self.fetched >= self.max_pages:
+            raise _Stop(f"stopped after the page limit ({self.max_pages} pages)", False)
+        over = None
+        if self.fetched >= self.budget.pages:
+            over = f"{self.fetched} pages, its budget of {self.budget.pages}"
+        elif self.bytes_read >= self.budget.bytes:
+            over = f"{self.bytes_read / 1e6:.1f} MB, its budget of {self.budget.bytes / 1e6:.0f} MB"
+        if over:
+            raise _Stop(
+                f"the walk read {over} (READOUTS_PAGE_BUDGET, READOUTS_BYTE_BUDGET_MB): the "
+                "site may be inventing pages. What was read is loaded; check the site, or "
+                "raise the budget for a longer backfill",
+                False,
+                source_failed=True,
+            )
+
+    def failing_runs(self, url: str) -> int:
+        """Runs in a row, this one included, in which `url` failed (the raw zone's record)."""
+        runs: set[str] = set()
+        for row in self.zone.manifest():
+            if row.url != url:
+                continue
+            if row.status == 200 and row.error is None:
+                runs.clear()
+            elif row.status != 403:
+                runs.add(row.run_id)
+        return len(runs | {self.run_id})
 
     def oldest(self, page_no: int) -> str | None:
         return self.dates.get(page_no, (None, None))[0]
@@ -154,7 +220,12 @@ class _Walk:
         target = until.isoformat()
 
         def reaches(page_no: int) -> bool:
-            self.searched[page_no] = self.read(page_no)
+            try:
+                self.searched[page_no] = self.read(page_no)
+            except _NotFound:
+                return True  # past the last page
+            except _PageFailed as failed:
+                raise _Stop(failed.reason, False, source_failed=True) from failed
             return not self.searched[page_no][0].entries or (self.oldest(page_no) or "") <= target
 
         low, high = 0, 1
@@ -192,6 +263,8 @@ def walk_feed(
     refusal_pause_seconds: float = 30.0,
     overlap_pages: int = 2,
     feed_path: str | None = None,
+    budget: Budget | None = None,
+    max_page_failures: int = 3,
 ) -> ExtractResult:
     walk = _Walk(
         source,
@@ -202,6 +275,7 @@ def walk_feed(
         max_pages,
         max_consecutive_403,
         refusal_pause_seconds,
+        budget or Budget(source.page_budget, source.byte_budget),
         feed_path=feed_path,
         known=zone.landed_entry_keys(),
     )
@@ -210,38 +284,76 @@ def walk_feed(
         log.info("an earlier backfill already covered %s .. %s", since, until)
         since = until = None
     key = [since.isoformat(), until.isoformat() if until else None] if since else None
-    resume = checkpoint.get("next_page", 0) if checkpoint.get("range") == key else 0
+    if key is None:
+        resume = checkpoint.get(_INCREMENTAL, 0)
+    else:
+        resume = checkpoint.get("next_page", 0) if checkpoint.get("range") == key else 0
 
-    def save(state: dict) -> None:
+    def save(next_page: int | None) -> None:
         nonlocal checkpoint
-        checkpoint = {"completed": checkpoint.get("completed", []), **state}
+        if key is None:
+            checkpoint = {k: v for k, v in checkpoint.items() if k != _INCREMENTAL}
+            if next_page is not None:
+                checkpoint[_INCREMENTAL] = next_page
+        else:
+            kept = {k: v for k, v in checkpoint.items() if k in ("completed", _INCREMENTAL)}
+            checkpoint = kept if next_page is None else {**kept, "range": key}
+            if next_page is not None:
+                checkpoint["next_page"] = next_page
         zone.write_checkpoint(checkpoint)
 
     page_no = 1
+    stepped_over: list[str] = []
+    declared_next = True  # the page before page 1 is the site's promise that the feed exists
     try:
         if since is not None and until is not None:
             page_no = resume or walk.find_first_page_up_to(until)
         while True:
-            page, fresh = walk.read(page_no)
+            try:
+                page, fresh = walk.read(page_no)
+            except _NotFound as missing:
+                if page_no > 1 and not declared_next:
+                    raise _Stop(
+                        f"page {page_no} does not exist (404): the feed ends there", True
+                    ) from None
+                linked = "the feed's first page" if page_no == 1 else "linked as next"
+                failure = _PageFailed(
+                    f"page {page_no} ({missing.url}) answered 404 although it is {linked}",
+                    missing.url,
+                )
+                page_no = _step_over(walk, page_no, failure, max_page_failures, stepped_over)
+                save(page_no)
+                continue
+            except _PageFailed as failure:
+                page_no = _step_over(walk, page_no, failure, max_page_failures, stepped_over)
+                save(page_no)
+                continue
+            declared_next = page.next_is_declared
             if not page.entries:
                 raise _Stop(f"page {page_no} holds no entries: the feed ends there", True)
             if since is None:
                 if not fresh and page_no >= overlap_pages:
+                    if resume > page_no:
+                        log.info("resuming the interrupted walk at page %d", resume)
+                        page_no, resume = resume, 0
+                        save(page_no)
+                        continue
                     raise _Stop(f"page {page_no} holds nothing new", True)
             elif (walk.oldest(page_no) or "9999") < since.isoformat():
                 raise _Stop(f"page {page_no} reaches entries older than {since}", True)
             if not page.has_next:
                 raise _Stop(f"page {page_no} is the last page", True)
             page_no += 1
-            if since is not None:
-                if not fresh and resume > page_no:
-                    log.info("resuming the backfill at page %d", resume)
-                    page_no = resume
-                save({"range": key, "next_page": page_no})
+            if since is not None and not fresh and resume > page_no:
+                log.info("resuming the backfill at page %d", resume)
+                page_no = resume
+            save(page_no)
     except _Stop as stop:
-        if since is not None and stop.complete:
-            done = [*checkpoint.get("completed", []), key]
-            zone.write_checkpoint({"completed": done})
+        if stop.complete:
+            save(None)
+            if since is not None:
+                done = [*checkpoint.get("completed", []), key]
+                zone.write_checkpoint({**checkpoint, "completed": done})
         log.info("extract stopped: %s", stop.reason)
         return ExtractResult(
             walk.fetched,
@@ -251,4 +363,29 @@ def walk_feed(
             stop.complete,
             stop.reason,
             stop.source_failed,
+            tuple(stepped_over),
         )
+
+
+_INCREMENTAL = "incremental_next_page"
+
+
+def _step_over(
+    walk: _Walk, page_no: int, failure: _PageFailed, limit: int, stepped_over: list[str]
+) -> int:
+    """The next page to read after a failed one: a failure stops the walk (the next run
+    tries the page again) until the page has failed in `limit` runs in a row; then it is
+    stepped over, so that one page never stops a source for good."""
+    runs = walk.failing_runs(failure.url)
+    if page_no == 1 or runs < limit:
+        raise _Stop(
+            f"{failure.reason}. What was fetched before it is loaded; the next run tries it "
+            f"again (failed in {runs} run(s) in a row; stepped over after {limit})",
+            False,
+            source_failed=True,
+        )
+    stepped_over.append(
+        f"{failure.reason}: failed in {runs} runs in a row, stepped over (it stays in the "
+        "raw zone's manifest)"
+    )
+    return page_no + 1

@@ -3,6 +3,7 @@ DTDs and network access (billion laughs, external entities)."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ _PARSER = etree.XMLParser(
 )
 MAX_ENTRY_BYTES = 2 << 20
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_DECLARATION_TEXT = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ENCODING = re.compile(rb"encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 
 
 class FeedPageError(ValueError):
@@ -70,6 +73,10 @@ class AtomPage:
     # Children of <feed> that Atom metadata does not explain: when a page has these and no
     # entries, the site renamed its elements.
     unknown_elements: tuple[str, ...] = ()
+    # True when the page itself links its next page (Atom's rel="next"); False when
+    # `has_next` is a guess (RSS has no such link): only then may a missing next page end
+    # the feed.
+    next_is_declared: bool = True
 
     @property
     def entries_without_content(self) -> int:
@@ -93,15 +100,32 @@ def _alternate_link(entry: etree._Element) -> str | None:
 
 def _as_declared_or_utf8(body: bytes) -> bytes | str:
     """The site serves UTF-8. When the bytes are valid UTF-8, they are read as UTF-8 whatever
-    the XML declaration claims (a wrong declared encoding would garble every curly quote);
-    otherwise the declaration decides."""
+    the XML declaration claims (a wrong declared encoding would garble every curly quote).
+    Bytes that are not UTF-8 are read as the declaration says when it names another
+    encoding; otherwise each invalid byte becomes U+FFFD, so that one bad byte costs the
+    entry that holds it (flagged for review), not the whole page."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return body
+        if _declares_other_encoding(body):
+            return body
+        text = body.decode("utf-8", errors="replace")
     if text.isascii():
         return body
-    return _DECLARATION.sub(b"", body, count=1).decode("utf-8")
+    return _DECLARATION_TEXT.sub("", text, count=1)
+
+
+def _declares_other_encoding(body: bytes) -> bool:
+    declaration = _DECLARATION.match(body)
+    if declaration is None:
+        return False
+    named = _ENCODING.search(declaration.group(0))
+    if named is None:
+        return False
+    try:
+        return codecs.lookup(named.group(1).decode("ascii")).name != "utf-8"
+    except (LookupError, UnicodeDecodeError):
+        return False
 
 
 def feed_entry(
@@ -122,7 +146,9 @@ def feed_entry(
     return AtomEntry(position=position, entry_sha=digest, problems=problems, **fields)
 
 
-def parse_atom_page(body: bytes) -> AtomPage:
+def parse_feed_xml(body: bytes) -> etree._Element:
+    """The root element of a feed page of any format, parsed with the hardened parser; the
+    one guard against hostile XML."""
     if not body.strip():
         raise FeedPageError("the page is empty")
     # A feed never needs a DTD; refusing one before parsing rules out entity expansion
@@ -130,9 +156,13 @@ def parse_atom_page(body: bytes) -> AtomPage:
     if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
         raise FeedPageError("the page declares a DTD or entities, which a feed never needs")
     try:
-        root = etree.fromstring(_as_declared_or_utf8(body), parser=_PARSER)
-    except etree.XMLSyntaxError as error:
+        return etree.fromstring(_as_declared_or_utf8(body), parser=_PARSER)
+    except (etree.XMLSyntaxError, ValueError) as error:
         raise FeedPageError(f"not well-formed XML: {error}") from error
+
+
+def parse_atom_page(body: bytes) -> AtomPage:
+    root = parse_feed_xml(body)
     if root.tag != ATOM + "feed":
         raise FeedPageError(
             f"the root element is <{etree.QName(root).localname}>, not an Atom <feed>"

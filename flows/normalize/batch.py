@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from flows.landing.raw_zone import ManifestRow
-from flows.normalize.atom import FeedPageError
+from flows.normalize.atom import AtomEntry, FeedPageError
 from flows.normalize.records import ItemRecord, Rejection
 from flows.normalize.sentences import split_sentences
 from flows.sources.base import Source
@@ -130,8 +130,8 @@ def normalize_pages(
     for row, body in pages:
         try:
             page = source.parse_page(body)
-        except FeedPageError as error:
-            reason = f"page {row.url} is unreadable: {error}"
+        except Exception as error:  # whatever a parser raises on one page is that page's
+            reason = f"page {row.url} is unreadable: {_described(error)}"
             quarantine.append(_quarantined(row, row.sha256 or row.fetch_id, None, None, reason))
             continue
         pages_seen.append(
@@ -143,7 +143,7 @@ def normalize_pages(
                 "unknown_elements": ",".join(page.unknown_elements),
             }
         )
-        results = [source.read_entry(entry, page.language) for entry in page.entries]
+        results = [_read_entry(source, entry, page.language) for entry in page.entries]
         for result in _contradictions(results):
             if isinstance(result, Rejection):
                 quarantine.append(
@@ -169,6 +169,28 @@ def normalize_pages(
         quarantine=pl.DataFrame(quarantine, schema=QUARANTINE_SCHEMA),
         pages=pl.DataFrame(pages_seen, schema=PAGE_SCHEMA),
     )
+
+
+def _read_entry(source: Source, entry: AtomEntry, language: str | None) -> ItemRecord | Rejection:
+    """One entry read by its source; anything the source raises on it (a date out of range,
+    a URL that cannot be parsed) is that entry's problem: it is quarantined with the
+    message, and the rest of its page loads."""
+    try:
+        return source.read_entry(entry, language)
+    except Exception as error:
+        return Rejection(
+            source.name,
+            entry.entry_sha,
+            None,
+            entry.position,
+            f"entry {entry.entry_id or entry.position} could not be read: {_described(error)}",
+        )
+
+
+def _described(error: BaseException) -> str:
+    if isinstance(error, FeedPageError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
 
 
 def _contradictions(results: list[ItemRecord | Rejection]) -> list[ItemRecord | Rejection]:

@@ -13,13 +13,7 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from flows.normalize.atom import (
-    _PARSER,
-    AtomPage,
-    FeedPageError,
-    _as_declared_or_utf8,
-    feed_entry,
-)
+from flows.normalize.atom import AtomPage, FeedPageError, feed_entry, parse_feed_xml
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 CHANNEL_METADATA = frozenset(
@@ -64,14 +58,7 @@ def rfc822_to_iso(value: str | None) -> str | None:
 
 
 def parse_rss_page(body: bytes) -> AtomPage:
-    if not body.strip():
-        raise FeedPageError("the page is empty")
-    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
-        raise FeedPageError("the page declares a DTD or entities, which a feed never needs")
-    try:
-        root = etree.fromstring(_as_declared_or_utf8(body), parser=_PARSER)
-    except etree.XMLSyntaxError as error:
-        raise FeedPageError(f"not well-formed XML: {error}") from error
+    root = parse_feed_xml(body)
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         raise FeedPageError(
@@ -103,6 +90,7 @@ def parse_rss_page(body: bytes) -> AtomPage:
         entries=entries,
         # no next-page link in RSS: a page with items may have a next one (404 ends the walk)
         has_next=bool(entries),
+        next_is_declared=False,
         feed_title=_text(channel, "title"),
         language=_text(channel, "language"),
         unknown_elements=tuple(

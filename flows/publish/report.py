@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -555,6 +556,19 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def is_web_link(value: object) -> bool:
+    """Only an http(s) URL may become an href in a page people read."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return urlsplit(value.strip()).scheme.lower() in ("http", "https")
+    except ValueError:
+        return False
+
+
+_ENV.tests["web_link"] = is_web_link
 
 
 @dataclass

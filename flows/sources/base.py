@@ -39,6 +39,10 @@ class Source(Protocol):
     office: str  # the leaders' office as the source writes it
     leaders: tuple[Leader, ...]
     licence: str  # e.g. "CC BY 4.0"
+    # How much one walk of the feed may read before it stops as a source failure (a site
+    # inventing pages): sized from the real site, with room for a full backfill.
+    page_budget: int
+    byte_budget: int
     attribution: str  # the words to show wherever the texts are shown
 
     def page_url(self, base_url: str, page_no: int, feed_path: str | None = None) -> str: ...

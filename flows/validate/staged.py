@@ -59,6 +59,9 @@ class ValidationOutcome:
     flagged: dict[str, int] = field(default_factory=dict)  # suite → item versions for review
 
 
+REPLACEMENT = "\ufffd"
+
+
 def _scan(batch: StagedBatch, table: str) -> pl.LazyFrame:
     return pl.scan_parquet(batch.files(table))
 
@@ -69,7 +72,16 @@ def _frames(batch: StagedBatch, source: Source) -> dict[str, pl.DataFrame]:
     # again in pandas, would cost gigabytes.
     items_scan = _scan(batch, "items")
     columns = items_scan.collect_schema().names()
-    lengths = [pl.col("text").str.len_chars().alias("text_length")] if "text" in columns else []
+    lengths = []
+    if "text" in columns:
+        # U+FFFD stands where the feed had bytes that are not UTF-8 (flows/normalize/atom.py)
+        replaced = pl.col("text").str.contains(REPLACEMENT, literal=True) | pl.col(
+            "title"
+        ).str.contains(REPLACEMENT, literal=True)
+        lengths = [
+            pl.col("text").str.len_chars().alias("text_length"),
+            replaced.fill_null(False).alias("bytes_replaced"),
+        ]
     items = items_scan.select(
         [c for c in columns if c not in ("text", "lead", "body", "initiative_evidence")] + lengths
     ).collect(engine="streaming")

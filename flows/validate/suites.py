@@ -186,6 +186,15 @@ def staged_suites() -> tuple[Suite, ...]:
                     review_reason="title_looks_like_a_call",
                 ),
                 Check(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": "bytes_replaced", "value_set": [False]},
+                    REVIEW,
+                    "the feed sent bytes that are not UTF-8 in this entry: each became U+FFFD "
+                    "(loaded; most of a batch: the site's encoding changed)",
+                    SYSTEMIC_SHARE,
+                    review_reason="invalid_bytes_replaced",
+                ),
+                Check(
                     "ExpectColumnValuesToNotBeNull",
                     {"column": "title"},
                     ROW,

@@ -28,6 +28,7 @@ def _items(**changes) -> pl.DataFrame:
         "is_call": [True, False],
         "title_looks_like_call": [True, False],
         "sentence_offsets_ok": [True, True],
+        "bytes_replaced": [False, False],
     }
     frame.update(changes)
     return pl.DataFrame(frame)

@@ -41,8 +41,8 @@ def _walk(server: FeedServer, zone: RawZone, **options):
         backoff_seconds=0.01,
         max_retry_after=0.1,
     )
-    options = {"overlap_pages": 1, "refusal_pause_seconds": 0, **options}
-    return walk_feed(SOURCE, client, zone, base_url=server.base_url, run_id="r", **options)
+    options = {"overlap_pages": 1, "refusal_pause_seconds": 0, "run_id": "r", **options}
+    return walk_feed(SOURCE, client, zone, base_url=server.base_url, **options)
 
 
 def test_first_run_walks_every_page_then_incremental_stops_at_once(tmp_path):
@@ -170,3 +170,118 @@ def test_a_completed_range_is_not_walked_again(tmp_path):
         _walk(server, zone, since=date(2022, 3, 1), until=date(2022, 3, 31))
         again = _walk(server, zone, since=date(2022, 3, 5), until=date(2022, 3, 20))
     assert again.pages_fetched == 1  # covered: an incremental look at page 1 only
+
+
+def test_a_404_on_a_linked_page_is_a_source_failure_and_the_backfill_resumes(tmp_path):
+    """Page 4 of 6 answers 404 once although page 3 links it: the range is not covered, and
+    the same backfill run again reads every item."""
+    zone = RawZone(tmp_path, "kremlin")
+    missing = {"on": True}
+
+    def responder(path: str):
+        return (404, {}, b"gone") if missing["on"] and path.endswith("/page/4") else None
+
+    with _serve(_items(120), responder) as server:
+        stopped = _walk(server, zone, since=date(2020, 1, 1))
+        assert not stopped.complete and stopped.source_failed
+        assert "answered 404 although it is linked as next" in stopped.stopped_reason
+        assert zone.read_checkpoint().get("completed", []) == []
+        missing["on"] = False
+        resumed = _walk(server, zone, since=date(2020, 1, 1))
+    assert resumed.complete
+    assert len({key[0] for key in zone.landed_entry_keys()}) == 120
+    assert zone.read_checkpoint()["completed"] == [["2020-01-01", None]]
+
+
+def test_an_interrupted_incremental_walk_is_resumed_by_the_next_one(tmp_path):
+    zone = RawZone(tmp_path, "kremlin")
+    missing = {"on": True}
+
+    def responder(path: str):
+        return (404, {}, b"gone") if missing["on"] and path.endswith("/page/4") else None
+
+    with _serve(_items(120), responder) as server:
+        stopped = _walk(server, zone)
+        assert stopped.source_failed and stopped.entries_new == 60
+        missing["on"] = False
+        resumed = _walk(server, zone)
+        after = _walk(server, zone)
+    assert resumed.complete and resumed.entries_new == 60
+    assert len(zone.landed_entry_keys()) == 120
+    assert after.pages_fetched == 1  # the resume point is gone once the walk completed
+
+
+def test_a_404_on_the_first_page_is_a_source_failure(tmp_path):
+    zone = RawZone(tmp_path, "kremlin")
+    with FeedServer({}) as server:
+        result = _walk(server, zone)
+    assert result.source_failed and not result.complete
+    assert "the feed's first page" in result.stopped_reason
+
+
+def test_a_page_repeated_with_new_dates_on_every_request_ends_the_walk(tmp_path):
+    """Every page number answers page 1, each entry's <updated> stamped at request time:
+    new versions every time, but no entry this walk has not seen."""
+    zone = RawZone(tmp_path, "kremlin")
+    requests = {"n": 0}
+
+    def responder(path: str):
+        requests["n"] += 1
+        stamp = f"2023-01-01T00:{requests['n'] // 60 % 60:02d}:{requests['n'] % 60:02d}+04:00"
+        items = [
+            FeedItem(i.item_id, i.title, i.published, stamp, i.lead, i.paragraphs)
+            for i in _items(20)
+        ]
+        return (200, {}, paginate(items * 3)[1].replace(b"</feed>", b"</feed>"))
+
+    with FeedServer({}, responder) as server:
+        result = _walk(server, zone)
+    assert result.source_failed and result.pages_fetched == 2
+    assert "no entry that this walk has not already seen" in result.stopped_reason
+
+
+def test_a_site_inventing_pages_is_stopped_by_the_page_and_byte_budgets(tmp_path):
+    from flows.extract.walker import Budget
+
+    counter = {"n": 0}
+
+    def responder(path: str):
+        counter["n"] += 1
+        return (200, {}, paginate(_items(60, newest=100_000 + 20 * counter["n"]))[1])
+
+    with FeedServer({}, responder) as server:
+        by_pages = _walk(server, RawZone(tmp_path / "a", "kremlin"), budget=Budget(7, 10**9))
+        by_bytes = _walk(server, RawZone(tmp_path / "b", "kremlin"), budget=Budget(100, 30_000))
+    assert by_pages.source_failed and by_pages.pages_fetched == 7
+    assert "7 pages, its budget of 7" in by_pages.stopped_reason
+    assert by_bytes.source_failed and by_bytes.pages_fetched < 7
+    assert "MB, its budget of" in by_bytes.stopped_reason
+
+
+def test_a_page_that_keeps_failing_is_stepped_over_after_the_limit(tmp_path):
+    zone = RawZone(tmp_path, "kremlin")
+    broken = lambda path: (200, {}, b"<html>oops") if path.endswith("/page/2") else None  # noqa: E731
+    with _serve(_items(60), broken) as server:
+        results = [_walk(server, zone, max_page_failures=3, run_id=f"r{n}") for n in range(3)]
+    assert [r.source_failed for r in results] == [True, True, False]
+    assert "failed in 1 run(s) in a row" in results[0].stopped_reason
+    assert results[2].complete and len(results[2].stepped_over) == 1
+    assert "page 2" in results[2].stepped_over[0] and "stepped over" in results[2].stepped_over[0]
+    assert len(zone.landed_entry_keys()) == 40  # pages 1 and 3
+
+
+def test_a_page_the_site_fixed_resets_its_count(tmp_path):
+    zone = RawZone(tmp_path, "kremlin")
+    state = {"broken": True}
+
+    def responder(path: str):
+        return (200, {}, b"<x/>") if state["broken"] and path.endswith("/page/2") else None
+
+    with _serve(_items(60), responder) as server:
+        _walk(server, zone, max_page_failures=2, run_id="r1")
+        state["broken"] = False
+        fixed = _walk(server, zone, max_page_failures=2, run_id="r2")
+        state["broken"] = True
+        again = _walk(server, zone, max_page_failures=2, since=date(2020, 1, 1), run_id="r3")
+    assert fixed.complete and not fixed.source_failed
+    assert again.source_failed and not again.stepped_over  # one failure since it was fixed

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cached_property
-from urllib.parse import urlsplit
 
 from flows.normalize.atom import AtomEntry, AtomPage, parse_atom_page
 from flows.normalize.html_text import split_lead_and_body
+from flows.normalize.links import LinkError, path_of, source_link
 from flows.normalize.mentions import MentionFinder
 from flows.normalize.records import ItemRecord, Rejection
 from flows.normalize.reference import Reference
@@ -39,6 +39,9 @@ class KremlinSource:
     office = "President"
     leaders = (Leader("Vladimir Putin", "Putin", date(2012, 5, 7)),)
     licence = "CC BY 4.0"
+    # 20 entries a page, ~100 kB: ~1,750 pages (~180 MB) hold 25 years of news
+    page_budget = 2_500
+    byte_budget = 500_000_000
     attribution = "President of Russia, kremlin.ru"
 
     def __init__(self, reference: Reference | None = None) -> None:
@@ -55,6 +58,13 @@ class KremlinSource:
             )
         )
 
+    def _page_link(self, link: str | None) -> str | None:
+        """The entry's own link when it is a web link on the source's hosts."""
+        try:
+            return source_link(link, self.allowed_hosts) if link else None
+        except LinkError:
+            return None
+
     def title_looks_like_call(self, title: str) -> bool:
         return title_looks_like_call(title)
 
@@ -66,19 +76,18 @@ class KremlinSource:
         return parse_atom_page(body)
 
     def read_entry(self, entry: AtomEntry, language: str | None) -> ItemRecord | Rejection:
-        item_id = None
-        if entry.entry_id:
-            match = _ITEM_ID.search(urlsplit(entry.entry_id).path)
-            item_id = match.group(1) if match else None
+        match = _ITEM_ID.search(path_of(entry.entry_id))
+        item_id = match.group(1) if match else None
         reject = lambda reason: Rejection(  # noqa: E731
             self.name, entry.entry_sha, item_id, entry.position, reason
         )
         if entry.problems:
             return reject("; ".join(entry.problems))
         assert entry.entry_id and entry.title and entry.published
-        host = urlsplit(entry.entry_id).hostname
-        if host not in self.allowed_hosts:
-            return reject(f"<id> {entry.entry_id!r} is not on the source's hosts")
+        try:
+            entry_url = source_link(entry.entry_id, self.allowed_hosts)
+        except LinkError as error:
+            return reject(f"<id> {error}")
         if item_id is None:
             return reject(f"<id> {entry.entry_id!r} does not end in a numeric item id")
         updated = entry.updated or entry.published
@@ -97,9 +106,7 @@ class KremlinSource:
             source=self.name,
             item_id=item_id,
             entry_sha=entry.entry_sha,
-            url=entry.link
-            if entry.link and urlsplit(entry.link).hostname in self.allowed_hosts
-            else entry.entry_id,
+            url=self._page_link(entry.link) or entry_url,
             title=entry.title,
             published_raw=entry.published,
             updated_raw=updated,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from functools import cached_property
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flows.normalize.atom import AtomEntry, AtomPage
 from flows.normalize.html_text import split_lead_and_body
+from flows.normalize.links import LinkError, path_of, source_link
 from flows.normalize.mentions import MentionFinder
 from flows.normalize.records import ItemRecord, Rejection
 from flows.normalize.reference import Reference
@@ -51,6 +51,9 @@ class WhiteHouseSource:
         Leader("Donald J. Trump", "Trump", date(2025, 1, 20)),
     )
     licence = "public domain (US government work)"
+    # 10 items a page, ~60 kB, ~180 pages a year: one administration's site is ~720 pages
+    page_budget = 2_500
+    byte_budget = 500_000_000
     attribution = "The White House"
     # how the White House writes its own President in a readout
     own_names = (
@@ -86,19 +89,22 @@ class WhiteHouseSource:
         return parse_rss_page(body)
 
     def read_entry(self, entry: AtomEntry, language: str | None) -> ItemRecord | Rejection:
-        item_id = None
-        if entry.link:
-            match = _ITEM_ID.search(urlsplit(entry.link).path)
-            item_id = match.group("id") if match else None
+        match = _ITEM_ID.search(path_of(entry.link))
+        item_id = match.group("id") if match else None
         reject = lambda reason: Rejection(  # noqa: E731
             self.name, entry.entry_sha, item_id, entry.position, reason
         )
         if entry.problems:
             return reject("; ".join(entry.problems))
         assert entry.entry_id and entry.title and entry.published
-        for label, value in (("guid", entry.entry_id), ("link", entry.link or "")):
-            if urlsplit(value).hostname not in self.allowed_hosts:
-                return reject(f"<{label}> {value!r} is not on the source's hosts")
+        try:
+            source_link(entry.entry_id, self.allowed_hosts)
+        except LinkError as error:
+            return reject(f"<guid> {error}")
+        try:
+            link = source_link(entry.link or "", self.allowed_hosts)
+        except LinkError as error:
+            return reject(f"<link> {error}")
         if item_id is None:
             return reject(f"<link> {entry.link!r} does not end in a dated item path")
         # pubDate is UTC in WordPress feeds: the White House's own clock is US Eastern, with
@@ -124,7 +130,7 @@ class WhiteHouseSource:
             source=self.name,
             item_id=item_id,
             entry_sha=entry.entry_sha,
-            url=entry.link or entry.entry_id,
+            url=link,
             title=entry.title,
             published_raw=published,
             updated_raw=published,
