@@ -64,10 +64,9 @@ class _PageFailed(Exception):
     """One page could not be read (an HTTP failure after retries, a 404 where a page was
     linked, a body that is not a feed): a source failure, unless it keeps failing."""
 
-    def __init__(self, reason: str, url: str) -> None:
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.url = url
 
 
 class _NotFound(Exception):
@@ -139,7 +138,7 @@ class _Walk:
         if not fetch.ok:
             problem = fetch.error or f"HTTP {fetch.status}"
             self.zone.store(fetch, run_id=self.run_id, page_no=page_no, error=problem)
-            raise _PageFailed(f"page {page_no} ({url}) failed after retries: {problem}", url)
+            raise _PageFailed(f"page {page_no} ({url}) failed after retries: {problem}")
         try:
             page = self.source.parse_page(fetch.body)
         except Exception as error:  # whatever a parser raises, the page is unreadable
@@ -147,8 +146,7 @@ class _Walk:
             self.zone.store(fetch, run_id=self.run_id, page_no=page_no, error=str(problem))
             raise _PageFailed(
                 f"page {page_no} ({url}) is not a readable feed: {problem}. It is kept in the "
-                "raw zone and quarantined",
-                url,
+                "raw zone and quarantined"
             ) from error
         keys = [(entry.entry_id or "", entry.entry_sha) for entry in page.entries]
         self.zone.store(fetch, run_id=self.run_id, page_no=page_no, entry_keys=keys)
@@ -199,11 +197,12 @@ class _Walk:
                 source_failed=True,
             )
 
-    def failing_runs(self, url: str) -> int:
-        """Runs in a row, this one included, in which `url` failed (the raw zone's record)."""
+    def failing_runs(self, page_no: int) -> int:
+        """Runs in a row, this one included, in which page `page_no` failed (the raw zone's
+        record; by number, not URL, so that a changed base URL does not reset the count)."""
         runs: set[str] = set()
         for row in self.zone.manifest():
-            if row.url != url:
+            if row.page_no != page_no:
                 continue
             if row.status == 200 and row.error is None:
                 runs.clear()
@@ -318,8 +317,7 @@ def walk_feed(
                     ) from None
                 linked = "the feed's first page" if page_no == 1 else "linked as next"
                 failure = _PageFailed(
-                    f"page {page_no} ({missing.url}) answered 404 although it is {linked}",
-                    missing.url,
+                    f"page {page_no} ({missing.url}) answered 404 although it is {linked}"
                 )
                 page_no = _step_over(walk, page_no, failure, max_page_failures, stepped_over)
                 save(page_no)
@@ -376,7 +374,7 @@ def _step_over(
     """The next page to read after a failed one: a failure stops the walk (the next run
     tries the page again) until the page has failed in `limit` runs in a row; then it is
     stepped over, so that one page never stops a source for good."""
-    runs = walk.failing_runs(failure.url)
+    runs = walk.failing_runs(page_no)
     if page_no == 1 or runs < limit:
         raise _Stop(
             f"{failure.reason}. What was fetched before it is loaded; the next run tries it "

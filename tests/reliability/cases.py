@@ -5,6 +5,7 @@ or fetched again by the next run, and the raw zone keeps what was fetched."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,7 @@ class Outcome:
     served: int
     in_warehouse: int
     quarantined: int
+    lost: int = 0  # served intact, yet neither in the warehouse nor quarantined
 
 
 @dataclass
@@ -67,6 +69,8 @@ class FaultCase:
     raw_pages: Callable[[int], dict[str, bytes]] | None = None  # pages written verbatim
     versions: dict[str, int] = field(default_factory=dict)  # item id → versions expected
     text_has: tuple[str, str] | None = None  # (item id, phrase its text must contain)
+    exit_codes: tuple[int, ...] | None = None  # each run's exit code, when it matters
+    options: dict = field(default_factory=dict)  # settings for every run (e.g. since)
 
 
 def _pages(case: FaultCase, run: int) -> dict[str, bytes]:
@@ -87,7 +91,7 @@ def run_case(case: FaultCase, data_dir: Path) -> Outcome:
         backoff_seconds=0.01,
         max_retry_after_seconds=2.0,
         refusal_pause_seconds=0,
-    )
+    ).with_(**case.options)
     results = []
     served: set[str] = set()
     for run in range(case.runs):
@@ -118,6 +122,10 @@ def _check(case: FaultCase, settings: Settings, results: list, served: set[str])
     for phrase in case.first_run_says:
         if phrase not in said:
             problems.append(f"the first run did not say {phrase!r} (it said {said!r})")
+    if case.exit_codes is not None:
+        codes = tuple(getattr(result, "exit_code", None) for result in results)
+        if codes != case.exit_codes:
+            problems.append(f"the runs exited {codes}, not {case.exit_codes}")
     last = results[-1]
     if isinstance(last, Exception):
         problems.append(f"the last run failed: {last}")
@@ -139,13 +147,19 @@ def _check(case: FaultCase, settings: Settings, results: list, served: set[str])
                 "select item_id, text from intermediate.int_latest_item_versions"
             ).fetchall()
         )
+        hostile_links = con.execute(
+            "select count(*) from marts.calls where not regexp_matches(url, '^https?://')"
+        ).fetchone()[0]
         quarantine = dict(
             con.execute(
                 "select coalesce(item_id, '-'), string_agg(reason, ' | ') "
                 "from staging.stg_quarantine group by 1"
             ).fetchall()
         )
+    if hostile_links:
+        problems.append(f"{hostile_links} calls in marts.calls link to something not http(s)")
     intact = served - set(case.quarantined)
+    lost = intact - set(latest) - set(quarantine)
     if set(latest) != intact:
         missing, extra = sorted(intact - set(latest))[:5], sorted(set(latest) - intact)[:5]
         problems.append(
@@ -180,6 +194,7 @@ def _check(case: FaultCase, settings: Settings, results: list, served: set[str])
         len(served),
         len(latest),
         len(quarantine),
+        len(lost),
     )
 
 
@@ -241,6 +256,52 @@ def _huge(run: int) -> list[FeedItem]:
     items = standard_items()
     items[4] = item(4, paragraphs=["A very long paragraph. " * 500] * 1000)  # ~11 MB
     return items
+
+
+def _malformed_then_fixed(run: int) -> dict[str, bytes]:
+    """Run 0: one entry's <id> is no URL (a parser raised on it). Run 1: the site fixed it
+    and published two more items."""
+    items = standard_items(40) if run == 0 else [item(-2), item(-1), *standard_items(40)]
+    pages = feed_paths(paginate(items), FEED)
+    if run == 0:
+        pages[FEED] = pages[FEED].replace(
+            b"<id>http://en.kremlin.ru/events/president/news/6995</id>",
+            b"<id>http://[en.kremlin.ru/events/president/news/6995</id>",
+        )
+    return pages
+
+
+def _missing_then_fixed_items(run: int) -> list[FeedItem]:
+    return standard_items(40) if run == 0 else [item(-2), item(-1), *standard_items(40)]
+
+
+def _invalid_byte(run: int) -> dict[str, bytes]:
+    pages = feed_paths(paginate(standard_items(40)), FEED)
+    pages[FEED] = pages[FEED].replace(b"Meeting number 3<", b"Meeting number \xff3<", 1)
+    return pages
+
+
+def _hostile_links(run: int) -> list[FeedItem]:
+    items = standard_items(40)
+    items[2] = item(2, host="javascript://en.kremlin.ru/%0aalert(document.domain)//")
+    return items
+
+
+def _broken_page_2(run: int) -> dict[str, bytes]:
+    pages = feed_paths(paginate(standard_items(60)), FEED)
+    pages[PAGE_2] = b"<html>a maintenance page</html>"
+    return pages
+
+
+_REQUESTS = itertools.count()
+
+
+def _restamped(run: int, count: int, path: str) -> Reply | None:
+    """Every page number answers page 1, each <updated> stamped anew at each request."""
+    tick = next(_REQUESTS)
+    stamp = f"2023-01-01T{tick // 3600 % 24:02d}:{tick // 60 % 60:02d}:{tick % 60:02d}+04:00"
+    items = [item(n, updated=stamp) for n in range(20)]
+    return Reply(200, render_page(items, page_no=1, last_page=99))
 
 
 CASES = [
@@ -332,4 +393,53 @@ CASES = [
         text_has=("7000", "The President’s “meeting” took place."),
     ),
     FaultCase("empty_feed", "a feed with no entries", raw_pages=_empty_feed, feeds=lambda run: []),
+    FaultCase(
+        "malformed_entry_then_fixed",
+        "an entry whose <id> makes the URL parser raise, fixed by the site a run later",
+        raw_pages=_malformed_then_fixed,
+        feeds=_missing_then_fixed_items,
+        runs=2,
+        exit_codes=(0, 0),
+    ),
+    FaultCase(
+        "transient_404_mid_backfill",
+        "page 4 of 6 answers 404 once during a backfill, though page 3 links it",
+        feeds=lambda run: standard_items(120),
+        fault=_once(f"{FEED}/page/4", Reply(404, b"not found")),
+        runs=2,
+        options={"since": date(2020, 1, 1)},
+        first_run_says=("answered 404 although it is linked as next",),
+        exit_codes=(4, 0),
+    ),
+    FaultCase(
+        "page_restamped_on_every_request",
+        "every page number answers page 1, its dates changed at each request",
+        feeds=lambda run: [item(n) for n in range(20)],
+        fault=lambda run, count, path: _restamped(run, count, path),
+        first_run_says=("no entry that this walk has not already seen",),
+        exit_codes=(4,),
+    ),
+    FaultCase(
+        "invalid_utf8_byte",
+        "one byte that is not UTF-8 in one item: the page and the item load",
+        raw_pages=_invalid_byte,
+        feeds=lambda run: standard_items(40),
+        text_has=("6997", "The President held a meeting."),
+        exit_codes=(0,),
+    ),
+    FaultCase(
+        "javascript_link",
+        "an entry whose id and link are javascript: URLs on the site's host",
+        feeds=_hostile_links,
+        quarantined={"6998": "not an http or https link"},
+    ),
+    FaultCase(
+        "page_unreadable_for_good",
+        "page 2 is a maintenance page in every run: stepped over in the third",
+        raw_pages=_broken_page_2,
+        feeds=lambda run: [i for n, i in enumerate(standard_items(60)) if not 20 <= n < 40],
+        runs=3,
+        first_run_says=("is not a readable feed",),
+        exit_codes=(4, 4, 0),
+    ),
 ]
