@@ -89,3 +89,21 @@ def test_the_white_house_demo_sample_is_labelled_rss():
     parsed = get_source("whitehouse").parse_page(page)
     assert len(parsed.entries) == 6
     assert all("SAMPLE TEXT" in (entry.content_html or "") for entry in parsed.entries)
+
+
+def test_walk_budgets_are_the_sources_unless_set(monkeypatch):
+    """README: 2,500 pages and 500 MB per walk by default; READOUTS_PAGE_BUDGET and
+    READOUTS_BYTE_BUDGET_MB (or --page-budget, --byte-budget-mb) override them."""
+    from flows.cli import _parser
+
+    for name in SOURCE_NAMES:
+        source = get_source(name)
+        assert (source.page_budget, source.byte_budget) == (2_500, 500_000_000)
+    monkeypatch.delenv("READOUTS_PAGE_BUDGET", raising=False)
+    assert from_environment().page_budget is None
+    monkeypatch.setenv("READOUTS_PAGE_BUDGET", "40")
+    monkeypatch.setenv("READOUTS_BYTE_BUDGET_MB", "7")
+    settings = from_environment()
+    assert (settings.page_budget, settings.byte_budget_mb) == (40, 7)
+    args = _parser().parse_args(["run", "--page-budget", "9", "--byte-budget-mb", "3"])
+    assert (args.page_budget, args.byte_budget_mb) == (9, 3)
