@@ -43,6 +43,19 @@ def tally() -> list:
     return _TALLY
 
 
+# The tiers, by folder: `unit` needs neither Prefect nor dbt (./scripts/test.sh --fast),
+# `models` builds warehouses with dbt, `flow` runs Prefect flows, `process` starts the
+# command line as a new process.
+_TIERS = {"unit": "unit", "models": "models", "flows": "flow", "process": "process"}
+_TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        folder = Path(str(item.path)).resolve().relative_to(_TESTS).parts[0]
+        item.add_marker(_TIERS.get(folder, "unit"))
+
+
 def pytest_terminal_summary(terminalreporter):
     if _TALLY:
         from tests.reliability.tally import render_tally
