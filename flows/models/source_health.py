@@ -12,7 +12,7 @@ from flows.validate.drift import DRIFT_FILE, Drift, RunMeasures, judge, read_tun
 
 _COLUMNS = (
     "run_id, fetched_at, entries, entries_quarantined, items, calls, calls_resolved, "
-    "calls_toned, sentences_per_item, sentences_per_item_sd, languages, hosts"
+    "calls_toned, sentences_per_item, languages, hosts"
 )
 
 
@@ -30,9 +30,9 @@ def source_runs(con: duckdb.DuckDBPyConnection, source: str) -> list[RunMeasures
     ).fetchall()
     return [
         RunMeasures(
-            *row[:10],
-            languages=frozenset(row[10] or ()),
-            hosts=frozenset(row[11] or ()),
+            *row[:9],
+            languages=frozenset(row[9] or ()),
+            hosts=frozenset(row[10] or ()),
         )
         for row in rows
     ]

@@ -72,8 +72,7 @@ measured as (
         count(*) filter (where is_call) as calls,
         count(*) filter (where is_call and is_resolved) as calls_resolved,
         count(*) filter (where is_call and is_toned) as calls_toned,
-        avg(sentences) filter (where fate = 'loaded') as sentences_per_item,
-        stddev_pop(sentences) filter (where fate = 'loaded') as sentences_per_item_sd,
+        median(sentences) filter (where fate = 'loaded') as sentences_per_item,
         list_sort(list(distinct language) filter (where language is not null)) as languages,
         list_sort(list(distinct host) filter (where host is not null and host != '')) as hosts
     from entries
@@ -94,8 +93,7 @@ select
     round(m.calls_resolved / nullif(m.calls, 0), 4) as resolved_share,
     m.calls_toned,
     round(m.calls_toned / nullif(m.calls, 0), 4) as toned_share,
-    round(m.sentences_per_item, 2) as sentences_per_item,
-    round(m.sentences_per_item_sd, 2) as sentences_per_item_sd,
+    m.sentences_per_item::double as sentences_per_item,
     m.languages,
     m.hosts
 from measured as m
