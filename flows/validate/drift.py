@@ -82,14 +82,16 @@ class Tuning:
 class Drift:
     measure: str
     seen: str
-    expected: str
+    expected: str  # the range, and the history's own value
     history_runs: int
     history_size: int
+    unit: str  # what history_size counts: items, calls or entries
 
     def line(self) -> str:
+        runs = f"{self.history_runs} earlier run{'s' if self.history_runs != 1 else ''}"
         return (
-            f"drift: {self.measure} {self.seen}, expected {self.expected} "
-            f"(from {self.history_runs} earlier runs, {self.history_size} rows)"
+            f"drift: {self.measure} {self.seen}, expected {self.expected} over {runs} "
+            f"({self.history_size} {self.unit})"
         )
 
 
@@ -219,7 +221,7 @@ def _judge_one(
         return None
 
     def drift(seen: str, expected: str) -> Drift:
-        return Drift(measure, seen, expected, len(history), size)
+        return Drift(measure, seen, expected, len(history), size, denominator)
 
     if measure in SHARES:
         k = getattr(current, numerator)
@@ -229,7 +231,7 @@ def _judge_one(
             return None
         return drift(
             f"{k / n:.2f} ({k} of {n} {denominator})",
-            f"{low / n:.2f}-{high / n:.2f} ({low}-{high} of {n}; history {p:.2f})",
+            f"{low / n:.2f}-{high / n:.2f} ({low}-{high} of {n}) from a history of {p:.2f}",
         )
     if measure in MEDIANS:
         seen = current.sentences_per_item
@@ -239,7 +241,7 @@ def _judge_one(
             return None
         return drift(
             f"{seen:.1f} (median over {n} {denominator})",
-            f"{low:.1f}-{high:.1f} (history {median:.1f})",
+            f"{low:.1f}-{high:.1f} from a history of {median:.1f}",
         )
     known = frozenset().union(*(getattr(run, measure) for run in history))
     new = getattr(current, measure) - known
