@@ -4,6 +4,7 @@ reference/drift_checks.csv."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -38,13 +39,46 @@ def source_runs(con: duckdb.DuckDBPyConnection, source: str) -> list[RunMeasures
     ]
 
 
+# runs that reached their drift check: their entries have been judged
+_JUDGED = ("success", "warned", "partial")
+
+
+def unjudged_runs(
+    con: duckdb.DuckDBPyConnection, source: str, measured: list[RunMeasures], run_id: str
+) -> list[RunMeasures]:
+    """This run's row, and the rows of earlier runs whose entries no run has judged yet: runs
+    that fetched and then stopped before their check (a systemic validation failure, a
+    failed build, a crash), whose entries this run loads or builds. They are the rows
+    fetched after the last run of the source that reached its check ended."""
+    (last,) = con.execute(
+        "select max(ended_at) from audit.runs where source = ? and run_id != ? "
+        f"and status in {_JUDGED}",
+        [source, run_id],
+    ).fetchone()
+    return [
+        run for run in measured if run.run_id == run_id or last is None or run.fetched_at > last
+    ]
+
+
 def run_drifts(
     con: duckdb.DuckDBPyConnection, source: str, run_id: str, reference_dir: Path
 ) -> list[Drift]:
-    """The measures of this run that left their source's bounds; none when the run brought
-    no entry the warehouse had not seen."""
+    """The measures that left their source's bounds, for this run's entries and for those of
+    earlier runs that no run has judged yet (their lines say which run fetched them); none
+    when nothing new was fetched."""
     runs = source_runs(con, source)
-    current = next((run for run in runs if run.run_id == run_id), None)
-    if current is None:
+    if not runs:
         return []
-    return judge(current, runs, read_tuning(reference_dir / DRIFT_FILE, source))
+    pending = unjudged_runs(con, source, runs, run_id)
+    if not pending:
+        return []
+    tunings = read_tuning(reference_dir / DRIFT_FILE, source)
+    drifts = []
+    for run in pending:
+        found = judge(run, runs, tunings)
+        if run.run_id != run_id:
+            found = [
+                replace(d, seen=f"{d.seen} [entries fetched by run {run.run_id}]") for d in found
+            ]
+        drifts += found
+    return drifts
