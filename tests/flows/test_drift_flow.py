@@ -25,6 +25,8 @@ from flows.sources.kremlin.source import KremlinSource
 from tests.corpus_feed import corpus_items, russian_items
 from tests.flows.helpers import flow_settings, query
 
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.flow, pytest.mark.corpus]
+
 FEED = KremlinSource.feed_path
 SPLIT = "2022-01-01"
 HEALTH = (
