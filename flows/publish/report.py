@@ -547,7 +547,7 @@ def source_health(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
     """Each source's latest runs in marts.source_health, with the drift lines that their
     runs recorded (audit.runs.warnings): a feed changing under us shows here."""
     if not _table_exists(con, "marts", "source_health"):
-        return {"runs": [], "drifts": []}
+        return {"runs": [], "drifts": [], "limit": SOURCE_HEALTH_RUNS}
     rows = con.execute(
         f"select {_HEALTH} from (select *, row_number() over ("
         "  partition by source order by fetched_at desc, run_id desc) as recent"
@@ -567,6 +567,7 @@ def source_health(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
     return {
         "runs": runs,
         "drifts": [dict(zip(("source", "run_id", "line"), d, strict=True)) for d in drifts],
+        "limit": SOURCE_HEALTH_RUNS,
     }
 
 
