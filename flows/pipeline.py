@@ -55,18 +55,26 @@ from flows.models.fingerprint import (
 )
 from flows.models.project import BuildResult, DbtPaths
 from flows.models.project import build as dbt_build
+from flows.models.source_health import run_drifts
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
 from flows.ops import run_log
 from flows.ops.failpoints import failpoint
 from flows.ops.lock import hold_warehouse
-from flows.ops.outcomes import EXIT_BUG, STATUS_EXIT, ExpectedFailure, WarehouseBusy
+from flows.ops.outcomes import (
+    EXIT_BUG,
+    EXIT_DRIFT,
+    STATUS_EXIT,
+    ExpectedFailure,
+    WarehouseBusy,
+)
 from flows.publish import snapshot
 from flows.publish.exports import export_marts, exports_generation
 from flows.publish.report import write_report as write_run_report
 from flows.settings import ALL_SOURCES, Settings, from_environment
 from flows.sources import get_source
 from flows.summary import RunSummary, new_run_id
+from flows.validate.drift import with_drift
 from flows.validate.gx_runner import SuiteResult
 from flows.validate.report import calls_to_review, record_validations, write_report
 from flows.validate.staged import ValidationFailed, ValidationOutcome, validate_staged
@@ -486,7 +494,10 @@ def run_flow(settings: Settings, command: str = "run", run_id: str | None = None
         summary.entries_landed = landed
         summary.entries_loaded = loaded_entries
         summary.entries_quarantined = quarantined
-        status, message = _status(summary, extracted)
+        # the run's entries against its source's own history (marts.source_health)
+        drifts = run_drifts(con, settings.source, summary.run_id, settings.reference_dir)
+        summary.warnings += [drift.line() for drift in drifts]
+        status, message = with_drift(*_status(summary, extracted), drifts)
         _finish(summary, status, message)
         run.publish()
 
@@ -521,8 +532,9 @@ def build_flow(settings: Settings, run_id: str | None = None) -> RunSummary:
 
 
 # Exit codes of failed sources, most serious first: a run over several sources exits with
-# the most serious of its sources' codes (0 when every source succeeded).
-_SEVERITY = (1, 6, 7, 5, 4, 3)
+# the most serious of its sources' codes (0 when every source succeeded); a drift (8) is a
+# warning, below every failure.
+_SEVERITY = (1, 6, 7, 5, 4, 3, EXIT_DRIFT)
 
 
 @dataclass
@@ -547,6 +559,8 @@ class SourcesSummary:
             return "success"
         if all(s.status == "busy" for s in failed):
             return "busy"
+        if all(s.status == "warned" for s in failed):
+            return "warned"
         return f"{', '.join(str(s.source) for s in failed)} did not succeed"
 
     @property
@@ -603,8 +617,9 @@ def scheduled_flow(source: str = "kremlin"):
     A run that did not do its job ends Failed in Prefect with that line as its message. A
     run that finds another writer holding the warehouse changed nothing and is not a
     failure: it ends Completed, named "Skipped", with the holder in its message, and the
-    next scheduled run catches up. `run_flow.fn` runs the work inside this flow run, so no
-    child run is left behind either."""
+    next scheduled run catches up. A run that loaded but drifted from its source's own
+    history (exit 8) ends Completed, named "Warned", with one line per drifted measure.
+    `run_flow.fn` runs the work inside this flow run, so no child run is left behind either."""
     settings = from_environment(source=source)
     if settings.source == ALL_SOURCES:
         summary = run_sources_flow.fn(settings, command="scheduled")
@@ -615,6 +630,10 @@ def scheduled_flow(source: str = "kremlin"):
         return Completed(
             name="Skipped", message=f"Skipped because the writer was busy: {summary.message}"
         )
+    if summary.exit_code == EXIT_DRIFT:  # loaded and published: a warning, not a failure
+        drifted = getattr(summary, "summaries", [summary])
+        lines = [w for one in drifted for w in one.warnings if w.startswith("drift: ")]
+        return Completed(name="Warned", message="\n".join([summary.one_line(), *lines]))
     if summary.exit_code:
         return Failed(message=summary.one_line())
     return "\n".join(summary.lines())

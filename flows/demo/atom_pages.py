@@ -61,6 +61,7 @@ def render_page(
     feed_url: str = "http://en.kremlin.ru/events/president/news/feed",
     title: str = "Website of the President of Russia: News",
     updated: str | None = None,
+    language: str = "en",
 ) -> bytes:
     links = [f'<link href="{feed_url}" rel="self" />', f'<link href="{feed_url}" rel="first" />']
     if page_no < last_page:
@@ -70,7 +71,7 @@ def render_page(
     head = (
         '<?xml version="1.0" encoding="UTF-8" ?>'
         '<?xml-stylesheet type="text/xsl" href="/static/xsl/feed.xsl?571da04668" ?>'
-        '<feed xml:lang="en" xmlns="http://www.w3.org/2005/Atom">'
+        f'<feed xml:lang="{language}" xmlns="http://www.w3.org/2005/Atom">'
         f'<title type="text">{escape(title)}</title>'
         "<author><name>Presidential Press and Information Office</name></author>"
         f"<updated>{stamp}</updated><id>{feed_url}</id>"

@@ -11,9 +11,15 @@ EXIT_SOURCE = 4  # the source was unreachable, refused, or served a broken feed
 EXIT_DATA = 5  # systemic validation failure, a failed data test, or every entry quarantined
 EXIT_WAREHOUSE = 6  # the build warehouse cannot be opened: `readouts rebuild`
 EXIT_PREFECT = 7  # Prefect's API could not be reached or started
+EXIT_DRIFT = 8  # loaded and published, but the feed drifted from its own history: a warning
 
 # A finished run's status → its exit code.
-STATUS_EXIT = {"success": EXIT_OK, "partial": EXIT_SOURCE, "failed": EXIT_DATA}
+STATUS_EXIT = {
+    "success": EXIT_OK,
+    "warned": EXIT_DRIFT,
+    "partial": EXIT_SOURCE,
+    "failed": EXIT_DATA,
+}
 
 
 class ExpectedFailure(RuntimeError):

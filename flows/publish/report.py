@@ -537,6 +537,41 @@ def validation_status(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
     return {"run": run[0], "suites": suites, "quarantined": quarantined}
 
 
+SOURCE_HEALTH_RUNS = 8
+_HEALTH = (
+    "source, run_id, fetched_at, entries, quarantine_share, items, call_share, resolved_share, "
+    "toned_share, sentences_per_item, languages, hosts"
+)
+
+
+def source_health(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    """Each source's latest runs in marts.source_health, with the drift lines that their
+    runs recorded (audit.runs.warnings): a feed changing under us shows here."""
+    if not _table_exists(con, "marts", "source_health"):
+        return {"runs": [], "drifts": [], "limit": SOURCE_HEALTH_RUNS}
+    rows = con.execute(
+        f"select {_HEALTH} from (select *, row_number() over ("
+        "  partition by source order by fetched_at desc, run_id desc) as recent"
+        f"  from marts.source_health) where recent <= {SOURCE_HEALTH_RUNS} "
+        "order by source, fetched_at desc, run_id desc"
+    ).fetchall()
+    runs = [dict(zip([c.strip() for c in _HEALTH.split(",")], row, strict=True)) for row in rows]
+    drifts = con.execute(
+        "select r.source, r.run_id, w.line from audit.runs as r, "
+        "unnest(r.warnings) as w(line) where w.line like 'drift: %' "
+        "and r.run_id in (select unnest(?)) order by r.source, r.started_at desc",
+        [[run["run_id"] for run in runs]],
+    ).fetchall()
+    drifted = {run_id for _, run_id, _ in drifts}
+    for run in runs:
+        run["drifted"] = run["run_id"] in drifted
+    return {
+        "runs": runs,
+        "drifts": [dict(zip(("source", "run_id", "line"), d, strict=True)) for d in drifts],
+        "limit": SOURCE_HEALTH_RUNS,
+    }
+
+
 SECTIONS: list[Section] = [
     Section("calls-per-month", "Calls per month", calls_per_month),
     Section("counterparts", "Calls by counterpart", counterparts_overview),
@@ -546,6 +581,7 @@ SECTIONS: list[Section] = [
     Section("call-pairs", "One call, two readouts", call_pairs),
     Section("review", "Calls awaiting review", review_queue),
     Section("validation", "Validation status", validation_status),
+    Section("source-health", "Source health: each feed against its own history", source_health),
     Section("by-counterpart", "Every call, by counterpart", counterpart_pages),
 ]
 
