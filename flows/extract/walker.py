@@ -374,11 +374,18 @@ def _step_over(
     """The next page to read after a failed one: a failure stops the walk (the next run
     tries the page again) until the page has failed in `limit` runs in a row; then it is
     stepped over, so that one page never stops a source for good."""
-    runs = walk.failing_runs(page_no)
-    if page_no == 1 or runs < limit:
+    if page_no == 1:
         raise _Stop(
-            f"{failure.reason}. What was fetched before it is loaded; the next run tries it "
-            f"again (failed in {runs} run(s) in a row; stepped over after {limit})",
+            f"{failure.reason}: check the site and --base-url (or --feed-path); the next run "
+            "tries again",
+            False,
+            source_failed=True,
+        )
+    runs = walk.failing_runs(page_no)
+    if runs < limit:
+        raise _Stop(
+            f"{failure.reason}; the next run tries it again (failed in {runs} run(s) in a "
+            f"row; stepped over after {limit})",
             False,
             source_failed=True,
         )
