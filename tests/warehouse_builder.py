@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from flows.core.fetch import FetchResult
 from flows.demo.atom_pages import FeedItem, paginate
-from flows.extract.http_client import FetchResult
 from flows.landing.raw_zone import RawZone
 from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction

@@ -5,31 +5,19 @@ Retry-After honoured on 429 and 503 (urllib3's Retry does the retrying)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from flows.core.fetch import FetchResult
+
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class _TooLarge(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    url: str
-    fetched_at: datetime
-    status: int | None
-    body: bytes
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == 200 and self.error is None
 
 
 def _retry_policy(retries: int, backoff_seconds: float, max_retry_after: float) -> Retry:

@@ -29,11 +29,11 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
+from flows.core.feed import AtomPage, FeedPageError
+from flows.core.source import Source
 from flows.extract.http_client import PoliteClient
 from flows.landing.raw_zone import RawZone
-from flows.normalize.atom import AtomPage, FeedPageError
 from flows.ops.failpoints import failpoint
-from flows.sources.base import Source
 
 log = logging.getLogger("readouts.extract")
 

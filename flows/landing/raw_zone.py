@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.extract.http_client import FetchResult
+from flows.core.fetch import FetchResult
 from flows.ops.jsonl import append_line, read_lines
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from flows.core.feed import AtomEntry, FeedPageError
+from flows.core.records import ItemRecord, Rejection
+from flows.core.source import Source
 from flows.landing.raw_zone import ManifestRow
-from flows.normalize.atom import AtomEntry, FeedPageError
-from flows.normalize.records import ItemRecord, Rejection
 from flows.normalize.sentences import split_sentences
-from flows.sources.base import Source
 
 ITEM_SCHEMA = {
     "source": pl.String,

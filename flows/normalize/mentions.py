@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from flows.normalize.reference import Place, Reference
+from flows.core.records import Place
+from flows.normalize.reference import Reference
 
 _TOKEN = r"(?:[A-Z]\.|[A-ZÀ-ÖØ-Þ][\w'’-]*)"
 _PARTICLE = r"(?:bin|ibn|bint|al|el|de|da|di|dos|van|von|der|den|le|la|du)"

@@ -8,20 +8,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from flows.core.records import Place
 from flows.settings import REFERENCE_DIR
 
 # The files normalisation reads; the others (tone, topics, periods) are used by the SQL
 # models only, so editing them needs `readouts build`, not a reprocess.
 NORMALIZATION_FILES = ("countries.csv", "organisations.csv", "offices.csv", "people.csv")
-
-
-@dataclass(frozen=True)
-class Place:
-    """A country (ISO code) or an international organisation (code None)."""
-
-    name: str
-    country_code: str | None
-    organisation: str | None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from flows.normalize.atom import AtomPage, FeedPageError, feed_entry, parse_feed_xml
+from flows.core.feed import AtomPage, FeedPageError, feed_entry
+from flows.normalize.atom import parse_feed_xml
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 CHANNEL_METADATA = frozenset(

@@ -6,7 +6,8 @@ before it is a known abbreviation or an initial."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from flows.core.records import Sentence
 
 _BOUNDARY = re.compile(r"[.!?]+[\"”’»)\]]*(?=\s+[\"“«(\[]?[A-Z0-9А-Я])")
 _LAST_WORD = re.compile(r"(\S+)$")
@@ -43,14 +44,6 @@ _ABBREVIATIONS = frozenset(
         "ltd",
     }
 )
-
-
-@dataclass(frozen=True)
-class Sentence:
-    paragraph_no: int
-    start: int
-    end: int
-    text: str
 
 
 def _is_abbreviation(text_before_mark: str) -> bool:

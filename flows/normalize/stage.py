@@ -10,9 +10,9 @@ from pathlib import Path
 
 import polars as pl
 
+from flows.core.source import Source
 from flows.landing.raw_zone import ManifestRow, RawZone
 from flows.normalize.batch import REVIEW_SCHEMA, normalize_pages
-from flows.sources.base import Source
 
 STAGED_TABLES = (
     "fetches",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flows.core.source import Source
 from flows.settings import REFERENCE_DIR
-from flows.sources.base import Source
 
 SOURCE_NAMES = ("kremlin", "whitehouse")
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from flows.core.source import Source
 from flows.normalize.batch import REVIEW_SCHEMA
 from flows.normalize.stage import StagedBatch
 from flows.ops.outcomes import DataFailure
-from flows.sources.base import Source
 from flows.validate.gx_runner import Failure, SuiteResult, run_suite
 from flows.validate.suites import (
     CALL_KINDS,

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.normalize.atom import FeedPageError, parse_atom_page
+from flows.core.feed import FeedPageError
+from flows.normalize.atom import parse_atom_page
 from tests.corpus_feed import REAL_FEED_PAGE
 
 

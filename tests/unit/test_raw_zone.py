@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flows.extract.http_client import FetchResult
+from flows.core.fetch import FetchResult
 from flows.landing.raw_zone import RawZone
 
 

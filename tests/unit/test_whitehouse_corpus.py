@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.normalize.records import ItemRecord
+from flows.core.records import ItemRecord
 from flows.sources import get_source
 from tests.whitehouse_feed import WHITEHOUSE_CSV, whitehouse_feed_paths
 

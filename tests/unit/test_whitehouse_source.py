@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from flows.core.feed import FeedPageError
+from flows.core.records import ItemRecord, Rejection
 from flows.demo.rss_pages import RssItem, render_rss_page, rss_feed_paths
-from flows.normalize.atom import FeedPageError
 from flows.normalize.batch import normalize_pages
-from flows.normalize.records import ItemRecord, Rejection
 from flows.normalize.rss import parse_rss_page, rfc822_to_iso
 from flows.sources import get_source
 from flows.sources.whitehouse.readout import title_looks_like_call

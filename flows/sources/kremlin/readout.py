@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from flows.core.records import Counterpart
 from flows.normalize.mentions import Mention, MentionFinder
-from flows.normalize.records import Counterpart
 
 TELEPHONE = "telephone call"
 VIDEO = "video call"

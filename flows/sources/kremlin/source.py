@@ -6,14 +6,15 @@ import re
 from datetime import date
 from functools import cached_property
 
-from flows.normalize.atom import AtomEntry, AtomPage, parse_atom_page
+from flows.core.feed import AtomEntry, AtomPage
+from flows.core.records import ItemRecord, Rejection
+from flows.core.source import Leader
+from flows.normalize.atom import parse_atom_page
 from flows.normalize.html_text import split_lead_and_body
 from flows.normalize.links import LinkError, path_of, source_link
 from flows.normalize.mentions import MentionFinder
-from flows.normalize.records import ItemRecord, Rejection
 from flows.normalize.reference import Reference
 from flows.normalize.sentences import split_sentences
-from flows.sources.base import Leader
 from flows.sources.kremlin.readout import (
     CALL_KINDS,
     CALL_PHRASE,

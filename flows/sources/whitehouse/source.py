@@ -12,15 +12,15 @@ from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from flows.normalize.atom import AtomEntry, AtomPage
+from flows.core.feed import AtomEntry, AtomPage
+from flows.core.records import ItemRecord, Rejection
+from flows.core.source import Leader
 from flows.normalize.html_text import split_lead_and_body
 from flows.normalize.links import LinkError, path_of, source_link
 from flows.normalize.mentions import MentionFinder
-from flows.normalize.records import ItemRecord, Rejection
 from flows.normalize.reference import Reference
 from flows.normalize.rss import parse_rss_page
 from flows.normalize.sentences import split_sentences
-from flows.sources.base import Leader
 from flows.sources.whitehouse.readout import (
     CALL_KINDS,
     WhiteHouseReadoutRules,

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from flows.normalize.atom import AtomEntry, AtomPage
-from flows.normalize.records import ItemRecord, Rejection
+from flows.core.feed import AtomEntry, AtomPage
+from flows.core.records import ItemRecord, Rejection
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,26 @@
-"""What a source hands to the normaliser for each feed entry: an item, or the reason
-it cannot be loaded."""
+"""What a source hands to the normaliser for each feed entry: an item, or the reason it
+cannot be loaded; with the places and sentences an item is made of."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flows.normalize.reference import Place
-from flows.normalize.sentences import Sentence
+
+@dataclass(frozen=True)
+class Place:
+    """A country (ISO code) or an international organisation (code None)."""
+
+    name: str
+    country_code: str | None
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    paragraph_no: int
+    start: int
+    end: int
+    text: str
 
 
 @dataclass(frozen=True)
