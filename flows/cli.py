@@ -34,7 +34,7 @@ def _base_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise argparse.ArgumentTypeError(
-            f"{value!r} is not an http(s) URL with a host, e.g. http://en.kremlin.ru"
+            f"{value!r} is not an http(s) URL with a host, e.g. https://example.org"
         )
     return value
 
@@ -59,8 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--source",
         choices=(*SOURCE_NAMES, ALL_SOURCES),
-        help="which government's readouts (default kremlin; env READOUTS_SOURCE); 'all' runs "
-        "each source in turn, a failing one not stopping the others",
+        help="which government's readouts (env READOUTS_SOURCE; default all: each source in "
+        "turn, a failing one not stopping the others)",
     )
     run.add_argument("--base-url", type=_base_url, help="source site (env READOUTS_BASE_URL)")
     run.add_argument(

@@ -609,7 +609,7 @@ def run_sources_flow(
 
 
 @flow(name="readouts-scheduled", log_prints=False)
-def scheduled_flow(source: str = "kremlin"):
+def scheduled_flow(source: str = ALL_SOURCES):
     """What a deployment runs (`readouts serve`, or a worker of a work pool): settings come
     from the READOUTS_* environment of the process that runs it (job variables, for a pool).
     Prints one line per finished run (the terminal of `readouts serve`, a worker's log).

@@ -11,7 +11,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = PROJECT_ROOT / "reference"
 SQL_DIR = PROJECT_ROOT / "sql"
 
-DEFAULT_BASE_URL = "http://en.kremlin.ru"  # the Kremlin's; each source declares its own
 ALL_SOURCES = "all"
 USER_AGENT = "readouts/0.1 (data warehouse of leaders' call readouts; polite feed reader)"
 
@@ -23,7 +22,8 @@ class Settings:
     feed_path: str | None = None
     data_dir: Path = PROJECT_ROOT / "data"
     warehouse: Path | None = None
-    source: str = "kremlin"
+    # a source's name (flows/sources/), or every source in turn
+    source: str = ALL_SOURCES
     since: date | None = None
     until: date | None = None
     overlap_pages: int = 2
@@ -96,7 +96,7 @@ def from_environment(**overrides: object) -> Settings:
     env: dict[str, object] = {}
     if value := os.environ.get("READOUTS_SOURCE"):
         env["source"] = value
-    source = str(overrides.get("source") or env.get("source") or "kremlin")
+    source = str(overrides.get("source") or env.get("source") or ALL_SOURCES)
     # READOUTS_<SOURCE>_BASE_URL wins over READOUTS_BASE_URL for that source
     prefix = f"READOUTS_{source.upper()}_"
     for key, names in (

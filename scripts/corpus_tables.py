@@ -63,7 +63,9 @@ def main() -> None:
     data_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "corpus"
     pages = feed_paths(paginate(corpus_items()), KremlinSource.feed_path)
     with FeedServer(pages) as server:
-        settings = Settings(base_url=server.base_url, data_dir=data_dir, pause_seconds=0)
+        settings = Settings(
+            source="kremlin", base_url=server.base_url, data_dir=data_dir, pause_seconds=0
+        )
         run_flow(settings)
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         print(

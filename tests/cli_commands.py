@@ -12,6 +12,8 @@ def readouts_run(base_url: str, data_dir: Path) -> list[str]:
         "-m",
         "flows.cli",
         "run",
+        "--source",
+        "kremlin",
         "--base-url",
         base_url,
         "--data-dir",

@@ -41,14 +41,17 @@ def _fragment(markup: str) -> etree._Element:
     return html.fragment_fromstring(markup, create_parent="div")
 
 
-def split_lead_and_body(content_html: str | None, summary_html: str | None) -> LeadAndBody:
-    """The Kremlin's `content` holds the lead (`div.c-summary`) then the body paragraphs;
-    `summary` holds the lead alone and is used when `content` has none."""
+def split_lead_and_body(
+    content_html: str | None, summary_html: str | None, lead_class: str | None = None
+) -> LeadAndBody:
+    """`content` holds the body paragraphs, and the lead too where the source marks it with
+    an element of class `lead_class` (the Kremlin's `div.c-summary`); `summary` holds the
+    lead alone and is used when `content` has none."""
     lead_paragraphs: list[str] = []
     body_paragraphs: list[str] = []
     if content_html:
         root = _fragment(content_html)
-        for summary in root.find_class("c-summary"):
+        for summary in root.find_class(lead_class) if lead_class else []:
             lead_paragraphs.extend(_paragraphs(summary))
             summary.drop_tree()
         body_paragraphs = _paragraphs(root)

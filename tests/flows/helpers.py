@@ -22,6 +22,7 @@ GROWING_TABLES = {
 
 def flow_settings(base_url: str, data_dir: Path, **changes) -> Settings:
     options = dict(
+        source="kremlin",
         base_url=base_url,
         data_dir=data_dir,
         pause_seconds=0,

@@ -83,6 +83,7 @@ def run_case(case: FaultCase, data_dir: Path) -> Outcome:
     from flows.pipeline import run_flow
 
     settings = Settings(
+        source="kremlin",
         base_url="http://unused",
         data_dir=data_dir,
         pause_seconds=0,

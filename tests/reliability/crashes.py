@@ -56,7 +56,9 @@ def reference_run(data_dir: Path) -> dict[str, str]:
     from flows.pipeline import run_flow
 
     with FeedServer(_pages()) as server:
-        settings = Settings(base_url=server.base_url, data_dir=data_dir, pause_seconds=0)
+        settings = Settings(
+            source="kremlin", base_url=server.base_url, data_dir=data_dir, pause_seconds=0
+        )
         run_flow(settings)
     return content_fingerprints(settings.warehouse_path)
 
@@ -85,7 +87,9 @@ def run_crash_case(
                 f"the run was not killed at {point} (exit {killed.returncode}): "
                 f"{killed.stderr[-500:]}"
             )
-        settings = Settings(base_url=server.base_url, data_dir=data_dir, pause_seconds=0)
+        settings = Settings(
+            source="kremlin", base_url=server.base_url, data_dir=data_dir, pause_seconds=0
+        )
         summary = run_flow(settings)
     if summary.status != "success":
         problems.append(f"the next run ended {summary.status}: {summary.message}")

@@ -19,7 +19,7 @@ from flows.summary import RunSummary
 def test_each_source_reads_its_own_site(monkeypatch):
     for name in ("READOUTS_BASE_URL", "READOUTS_SOURCE", "READOUTS_WHITEHOUSE_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    assert from_environment().source == "kremlin"
+    assert from_environment().source == "all"  # every source, unless configured
     monkeypatch.setenv("READOUTS_SOURCE", "all")
     settings = from_environment()
     assert settings.source == "all" and settings.base_url is None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flows.normalize.html_text import split_lead_and_body
 from flows.normalize.sentences import split_sentences
+from flows.sources.kremlin.source import LEAD_CLASS
 
 
 def test_lead_and_body_keep_paragraph_breaks_and_drop_soft_wraps():
@@ -10,7 +11,7 @@ def test_lead_and_body_keep_paragraph_breaks_and_drop_soft_wraps():
         "conversation.</p></div>  <img src='x.jpg' alt='photo caption' />"
         "<p>First\nparagraph.</p><p>Second <b>bold</b> one.</p>"
     )
-    texts = split_lead_and_body(content, None)
+    texts = split_lead_and_body(content, None, LEAD_CLASS)
     assert texts.lead == "Vladimir Putin had a telephone conversation."
     assert texts.body == "First paragraph.\n\nSecond bold one."
 
@@ -21,8 +22,15 @@ def test_summary_is_the_lead_when_content_has_none():
 
 
 def test_nested_paragraphs_are_not_doubled():
-    texts = split_lead_and_body('<div class="c-summary"><p> <p>Once.</p></p></div>', None)
+    texts = split_lead_and_body(
+        '<div class="c-summary"><p> <p>Once.</p></p></div>', None, LEAD_CLASS
+    )
     assert texts.lead == "Once."
+
+
+def test_a_source_that_marks_no_lead_gets_every_paragraph_as_body():
+    texts = split_lead_and_body('<div class="c-summary"><p>One.</p></div><p>Two.</p>', None)
+    assert texts == type(texts)(lead="", body="One.\n\nTwo.")
 
 
 def test_scripts_never_become_text():

@@ -26,6 +26,8 @@ from flows.sources.kremlin.readout import (
 )
 
 _ITEM_ID = re.compile(r"/(\d+)/?$")
+# the site marks an item's lead inside its content with this class
+LEAD_CLASS = "c-summary"
 _CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 
 
@@ -95,7 +97,7 @@ class KremlinSource:
         for label, value in (("published", entry.published), ("updated", updated)):
             if not _CLOCK.match(value):
                 return reject(f"<{label}> {value!r} is not an ISO date-time")
-        texts = split_lead_and_body(entry.content_html, entry.summary_html)
+        texts = split_lead_and_body(entry.content_html, entry.summary_html, LEAD_CLASS)
         if not texts.body and not texts.lead:
             return reject("<content> and <summary> hold no text")
         text = "\n\n".join(part for part in (texts.lead, texts.body) if part)
