@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -173,15 +174,17 @@ def _is_prefect_unreachable(error: BaseException) -> bool:
 def _record_unstarted(
     settings: Settings, run_id: str, command: str, status: str, text: str, code: int
 ) -> None:
-    """A run that never reached its flow (busy, or Prefect did not start) still has a line in
-    the run log."""
+    """A run that never reached its flow (busy, refused, or Prefect did not start) still has
+    a line in the run log, where the log can be written."""
     from flows.ops import run_log
     from flows.summary import RunSummary
 
     summary = RunSummary(run_id, command, settings.source, datetime.now(UTC))
     summary.status, summary.message, summary.exit_code = status, text, code
     summary.ended_at = summary.started_at
-    run_log.append(settings.run_log_path, summary)
+    # a data folder that cannot be written: the one line on stderr is then the only record
+    with suppress(OSError):
+        run_log.append(settings.run_log_path, summary)
 
 
 def run_command(command: str, settings: Settings, start) -> int:
@@ -195,10 +198,12 @@ def run_command(command: str, settings: Settings, start) -> int:
     try:
         with hold_warehouse(settings.build_path, run_id=run_id, command=command):
             summary = start(run_id)
-    except WarehouseBusy as busy:
-        _record_unstarted(settings, run_id, command, "busy", str(busy), EXIT_BUSY)
-        _say(command, str(busy))
-        return EXIT_BUSY
+    except ExpectedFailure as refused:  # busy, or refused before the flow started
+        _record_unstarted(
+            settings, run_id, command, refused.status, str(refused), refused.exit_code
+        )
+        _say(command, str(refused))
+        return refused.exit_code
     except Exception as error:
         if not _is_prefect_unreachable(error):
             raise
@@ -247,8 +252,11 @@ def _rebuild(settings: Settings) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
     def start(run_id: str):
+        from flows.landing.raw_zone import RawZone
+        from flows.load.rebuild_guard import refuse_if_lossy
         from flows.pipeline import run_flow
 
+        refuse_if_lossy(RawZone(settings.raw_dir, settings.source))
         if build.exists():
             aside = build.with_name(f"{build.name}.set-aside-{stamp}")
             build.rename(aside)

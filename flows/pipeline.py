@@ -388,6 +388,13 @@ def _status(summary: RunSummary, extracted: ExtractResult | None) -> tuple[str, 
             f"the source did not serve everything: {extracted.stopped_reason}. What was "
             "fetched is loaded; the next run continues from the raw zone"
         )
+    if not summary.balanced:
+        missing = summary.entries_landed - summary.entries_loaded - summary.entries_quarantined
+        return "failed", (
+            f"{missing} entries that landed in the raw zone are neither loaded nor "
+            "quarantined: their page files are missing (see the warnings). Put the files "
+            "back, or land the entries again with `readouts run --since DATE`"
+        )
     if summary.item_versions_loaded == 0 and summary.quarantined > 0:
         return "failed", (
             f"every one of the {summary.quarantined} entries this run brought was quarantined: "

@@ -304,6 +304,39 @@ def test_a_corrupt_build_warehouse_says_rebuild_and_rebuild_keeps_the_history(
         counts.update(in_warehouse=len(items))
 
 
+def test_rebuild_with_a_page_file_missing_refuses_and_the_backfill_it_names_restores_it(
+    tmp_path, tally, capsys
+):
+    from flows.cli import _rebuild
+
+    settings = flow_settings("http://unused", tmp_path)
+    items = standard_items()
+    with tallied(tally, "rebuild_with_a_page_file_missing", len(items)) as counts:
+        _run(settings, items)
+        published = settings.warehouse_path.read_bytes()
+        zone = RawZone(settings.raw_dir, "kremlin")
+        victim = next(row for row in zone.manifest() if row.path and row.page_no == 2)
+        (zone.root / victim.path).unlink()
+        capsys.readouterr()
+        assert _rebuild(settings) == EXIT_DATA
+        (line,) = capsys.readouterr().err.strip().splitlines()
+        assert "refused, nothing was changed: 1 raw page file(s)" in line
+        assert "holding 20 entries" in line and victim.path in line and "--since" in line
+        assert settings.warehouse_path.read_bytes() == published
+        assert not list(settings.build_path.parent.glob("*.set-aside-*"))
+        last = list(run_log.latest_records(settings.run_log_path).values())[-1]
+        assert (last["command"], last["status"], last["exit_code"]) == (
+            "rebuild",
+            "failed",
+            EXIT_DATA,
+        )
+        # what the line says to do: a backfill lands the page again, then the rebuild runs
+        _run(settings.with_(since=date(2000, 1, 1)), items)
+        assert _rebuild(settings) == 0
+        assert _latest(settings) == {i.item_id for i in items}
+        counts.update(in_warehouse=len(_latest(settings)))
+
+
 def test_one_page_holding_two_bodies_for_one_item_quarantines_both(tmp_path, tally):
     settings = flow_settings("http://unused", tmp_path)
     items = standard_items(10)
