@@ -58,9 +58,16 @@ from flows.models.project import build as dbt_build
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
 from flows.ops import run_log
+from flows.ops.disk import unwritable
 from flows.ops.failpoints import failpoint
 from flows.ops.lock import hold_warehouse
-from flows.ops.outcomes import EXIT_BUG, STATUS_EXIT, ExpectedFailure, WarehouseBusy
+from flows.ops.outcomes import (
+    EXIT_BUG,
+    STATUS_EXIT,
+    ExpectedFailure,
+    WarehouseBusy,
+    WarehouseUnwritable,
+)
 from flows.publish import snapshot
 from flows.publish.exports import export_marts, exports_generation
 from flows.publish.report import write_report as write_run_report
@@ -294,23 +301,28 @@ class _Run:
             with hold_warehouse(
                 settings.build_path, run_id=summary.run_id, command=summary.command
             ):
-                run_log.append(settings.run_log_path, summary)
                 try:
+                    run_log.append(settings.run_log_path, summary)
                     body()
                 except ExpectedFailure as error:
                     self._fail(error, error.status, error.exit_code, str(error))
                 except BaseException as error:
-                    self._fail(error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
-                    raise
+                    expected = unwritable(error)
+                    if expected is None:
+                        self._fail(error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
+                        raise
+                    self._fail(expected, expected.status, expected.exit_code, str(expected))
                 finally:
                     if self.con is not None:
                         self.con.close()
                         self.con = None
-        except WarehouseBusy as busy:
-            # refused before it started: nothing but the run log can record it
-            _finish(summary, "busy", str(busy))
-            summary.exit_code = busy.exit_code
-            run_log.append(settings.run_log_path, summary)
+        except (WarehouseBusy, WarehouseUnwritable) as refused:
+            # refused before it started (busy, or the lock cannot be written): nothing but
+            # the run log can record it, where it can be written
+            _finish(summary, refused.status, str(refused))
+            summary.exit_code = refused.exit_code
+            with suppress(OSError):
+                run_log.append(settings.run_log_path, summary)
         _artifact(summary)
         return summary
 
@@ -320,7 +332,8 @@ class _Run:
             message = f"validation failed, nothing was loaded: {error.first_line}"
         _finish(self.summary, status, message)
         self.summary.exit_code = exit_code
-        if self.con is None and not isinstance(error, ExpectedFailure):
+        disk = isinstance(error, WarehouseUnwritable)
+        if self.con is None and (disk or not isinstance(error, ExpectedFailure)):
             # closed for publishing when it failed: the audit row still belongs there
             with suppress(Exception):
                 self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
@@ -328,8 +341,9 @@ class _Run:
             _record(self.con, self.settings, self.summary, self.validations)
         except Exception:
             # the run log line is written first; a warehouse that cannot take the audit row
-            # (the reason the run failed, perhaps) must not hide the original error
-            if self.con is None:
+            # (the reason the run failed, perhaps) must not hide the original error, nor
+            # must a full disk that cannot take the run log line either
+            if self.con is None and not disk:
                 raise
 
     def open(self) -> duckdb.DuckDBPyConnection:
