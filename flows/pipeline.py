@@ -250,12 +250,16 @@ def _record(
     settings: Settings,
     summary: RunSummary,
     validations: _Validations | None,
+    *,
+    log: bool = True,
 ) -> None:
-    """The run's final state: the run log first (it needs no warehouse), then audit.runs,
-    and (once per run) the validation results and the validation report."""
+    """The run's final state: the run log first (it needs no warehouse; `log=False` leaves
+    it for later), then audit.runs, and (once per run) the validation results and the
+    validation report."""
     if validations is not None:
         validations.count(summary)
-    run_log.append(settings.run_log_path, summary)
+    if log:
+        run_log.append(settings.run_log_path, summary)
     if con is None:
         return
     with suppress(duckdb.Error):
@@ -368,17 +372,21 @@ class _Run:
             self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
 
     def publish(self) -> None:
-        """Records the run as it stands, then publishes the build warehouse when the
-        published file is missing or older (the published file carries this run's audit
-        row), then the exports and the report when they are missing or older, then records
-        the run again with what publishing did. Idempotent: the run after a crash mid-way
-        finishes the job. A failed run publishes nothing."""
+        """Records the run as it stands in audit.runs, then publishes the build warehouse
+        when the published file is missing or older (the published file carries this run's
+        audit row), then the exports and the report when they are missing or older, then
+        records the run's final state, in the run log and audit.runs. Until then the run log
+        says the run is running: one killed while publishing is recorded as interrupted by
+        the next run, which finishes the job and removes the half-copied file. A failed run
+        publishes nothing."""
         settings, summary = self.settings, self.summary
         con = self.con
         assert con is not None
-        _record(con, settings, summary, self.validations)
-        if summary.status == "failed":
+        failed = summary.status == "failed"
+        _record(con, settings, summary, self.validations, log=failed)
+        if failed:
             return
+        snapshot.remove_leftovers(settings.warehouse_path)
         current = snapshot.generation(con)
         with _timed(summary, "publish"):
             if current is not None and (
