@@ -244,19 +244,29 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return run_command("run", settings, run)
 
 
+def _rebuild_sources(settings: Settings) -> list[str]:
+    """Every source with a raw zone (a rebuild of one would drop the others), else the
+    one the settings name."""
+    present = [name for name in SOURCE_NAMES if (settings.raw_dir / name).is_dir()]
+    return present or [settings.source]
+
+
 def _rebuild(settings: Settings) -> int:
-    """Sets the build warehouse aside (kept, renamed) and builds a new one from the raw zone;
-    audit.runs is restored from the run log. The published file is replaced at the end."""
+    """Sets the build warehouse aside (kept, renamed) and builds a new one from the raw zone
+    of every source, in turn; audit.runs is restored from the run log. The published file
+    is replaced once, at the end, when every source has been rebuilt."""
     build = settings.build_path
     settings = settings.with_(extract=False, reprocess=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    sources = _rebuild_sources(settings)
 
     def start(run_id: str):
         from flows.landing.raw_zone import RawZone
         from flows.load.rebuild_guard import refuse_if_lossy
-        from flows.pipeline import run_flow
+        from flows.pipeline import SourcesSummary, run_flow
 
-        refuse_if_lossy(RawZone(settings.raw_dir, settings.source))
+        for name in sources:
+            refuse_if_lossy(RawZone(settings.raw_dir, name))
         if build.exists():
             aside = build.with_name(f"{build.name}.set-aside-{stamp}")
             build.rename(aside)
@@ -264,7 +274,16 @@ def _rebuild(settings: Settings) -> int:
             wal = build.with_name(build.name + ".wal")
             if wal.exists():
                 wal.rename(aside.with_name(aside.name + ".wal"))
-        return run_flow(settings, command="rebuild", run_id=run_id)
+        summaries = []
+        for number, name in enumerate(sources, start=1):
+            one = settings.with_(source=name, publish=number == len(sources))
+            # the lock names the first source's run; each later one has an id of its own
+            summaries.append(
+                run_flow(one, command="rebuild", run_id=run_id if number == 1 else None)
+            )
+            if summaries[-1].exit_code:
+                break  # nothing is published: readers keep the warehouse as it was
+        return summaries[0] if len(summaries) == 1 else SourcesSummary(summaries)
 
     return run_command("rebuild", settings, start)
 

@@ -382,9 +382,9 @@ class _Run:
         settings, summary = self.settings, self.summary
         con = self.con
         assert con is not None
-        failed = summary.status == "failed"
-        _record(con, settings, summary, self.validations, log=failed)
-        if failed:
+        held = summary.status == "failed" or not settings.publish
+        _record(con, settings, summary, self.validations, log=held)
+        if held:
             return
         snapshot.remove_leftovers(settings.warehouse_path)
         current = snapshot.generation(con)

@@ -32,5 +32,7 @@ def refuse_if_lossy(zone: RawZone) -> None:
         f"{zone.root}: {named}{more}; a rebuild would drop those entries from the warehouse. "
         "Put the files back from a backup (each is named by its sha256), or land the "
         "entries again with `readouts run --since DATE`, DATE older than those entries (a "
-        "plain run and `--reprocess` re-read only the newest pages), then rebuild."
+        "plain run and `--reprocess` re-read only the newest pages; a range an earlier "
+        f"backfill completed is skipped: remove it from `completed` in {zone.checkpoint_path} "
+        "first), then rebuild."
     )

@@ -307,21 +307,26 @@ def test_a_corrupt_build_warehouse_says_rebuild_and_rebuild_keeps_the_history(
 def test_rebuild_with_a_page_file_missing_refuses_and_the_backfill_it_names_restores_it(
     tmp_path, tally, capsys
 ):
+    import json
+
     from flows.cli import _rebuild
 
     settings = flow_settings("http://unused", tmp_path)
+    backfill = settings.with_(since=date(2000, 1, 1))
     items = standard_items()
     with tallied(tally, "rebuild_with_a_page_file_missing", len(items)) as counts:
-        _run(settings, items)
+        _run(backfill, items)  # completes: the range is recorded as covered
         published = settings.warehouse_path.read_bytes()
         zone = RawZone(settings.raw_dir, "kremlin")
-        victim = next(row for row in zone.manifest() if row.path and row.page_no == 2)
+        # page 3: one that an incremental run does not re-read
+        victim = next(row for row in zone.manifest() if row.path and row.page_no == 3)
         (zone.root / victim.path).unlink()
         capsys.readouterr()
         assert _rebuild(settings) == EXIT_DATA
         (line,) = capsys.readouterr().err.strip().splitlines()
         assert "refused, nothing was changed: 1 raw page file(s)" in line
-        assert "holding 20 entries" in line and victim.path in line and "--since" in line
+        assert "holding 5 entries" in line and victim.path in line and "--since" in line
+        assert str(zone.checkpoint_path) in line
         assert settings.warehouse_path.read_bytes() == published
         assert not list(settings.build_path.parent.glob("*.set-aside-*"))
         last = list(run_log.latest_records(settings.run_log_path).values())[-1]
@@ -330,8 +335,12 @@ def test_rebuild_with_a_page_file_missing_refuses_and_the_backfill_it_names_rest
             "failed",
             EXIT_DATA,
         )
-        # what the line says to do: a backfill lands the page again, then the rebuild runs
-        _run(settings.with_(since=date(2000, 1, 1)), items)
+        # what the line says: a completed range is skipped until removed from the checkpoint
+        _run(backfill, items)
+        assert _rebuild(settings) == EXIT_DATA
+        checkpoint = json.loads(zone.checkpoint_path.read_text())
+        zone.write_checkpoint({**checkpoint, "completed": []})
+        _run(backfill, items)
         assert _rebuild(settings) == 0
         assert _latest(settings) == {i.item_id for i in items}
         counts.update(in_warehouse=len(_latest(settings)))
@@ -409,6 +418,34 @@ def test_entries_whose_only_page_file_is_missing_fail_the_run_until_they_land_ag
         assert (fetched_again.status, fetched_again.exit_code) == ("success", 0)
         assert fetched_again.balanced
         assert _latest(settings) == {i.item_id for i in items}
+        counts.update(in_warehouse=len(_latest(settings)))
+
+
+def test_rebuild_rebuilds_every_source_and_publishes_once(tmp_path, tally, monkeypatch):
+    from flows.cli import _rebuild
+    from flows.demo.run import demo_base_urls, demo_pages
+    from flows.pipeline import run_sources_flow
+    from flows.publish import snapshot
+
+    settings = flow_settings("http://unused", tmp_path)
+    calls = "select source, count(*) from marts.calls group by 1 order by 1"
+    with FeedServer(demo_pages()) as server:
+        run_sources_flow(settings, base_urls=demo_base_urls(server.base_url))
+    items = len(_latest(settings))
+    with tallied(tally, "rebuild_of_two_sources", items) as counts:
+        before = query(settings.warehouse_path, calls)
+        assert [source for source, _ in before] == ["kremlin", "whitehouse"]
+        published = []
+        publish = snapshot.publish
+
+        def counted(build, target, generation):
+            published.append(query(build, calls))
+            publish(build, target, generation)
+
+        monkeypatch.setattr(snapshot, "publish", counted)
+        assert _rebuild(settings) == 0
+        assert published == [before]  # once, with both sources
+        assert query(settings.warehouse_path, calls) == before
         counts.update(in_warehouse=len(_latest(settings)))
 
 
