@@ -281,7 +281,7 @@ def _rebuild(settings: Settings) -> int:
             summaries.append(
                 run_flow(one, command="rebuild", run_id=run_id if number == 1 else None)
             )
-            if summaries[-1].exit_code:
+            if summaries[-1].status == "failed":
                 break  # nothing is published: readers keep the warehouse as it was
         return summaries[0] if len(summaries) == 1 else SourcesSummary(summaries)
 
