@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -184,15 +185,17 @@ def _is_prefect_unreachable(error: BaseException) -> bool:
 def _record_unstarted(
     settings: Settings, run_id: str, command: str, status: str, text: str, code: int
 ) -> None:
-    """A run that never reached its flow (busy, or Prefect did not start) still has a line in
-    the run log."""
+    """A run that never reached its flow (busy, refused, or Prefect did not start) still has
+    a line in the run log, where the log can be written."""
     from flows.ops import run_log
     from flows.summary import RunSummary
 
     summary = RunSummary(run_id, command, settings.source, datetime.now(UTC))
     summary.status, summary.message, summary.exit_code = status, text, code
     summary.ended_at = summary.started_at
-    run_log.append(settings.run_log_path, summary)
+    # a data folder that cannot be written: the one line on stderr is then the only record
+    with suppress(OSError):
+        run_log.append(settings.run_log_path, summary)
 
 
 def run_command(command: str, settings: Settings, start) -> int:
@@ -206,10 +209,12 @@ def run_command(command: str, settings: Settings, start) -> int:
     try:
         with hold_warehouse(settings.build_path, run_id=run_id, command=command):
             summary = start(run_id)
-    except WarehouseBusy as busy:
-        _record_unstarted(settings, run_id, command, "busy", str(busy), EXIT_BUSY)
-        _say(command, str(busy))
-        return EXIT_BUSY
+    except ExpectedFailure as refused:  # busy, or refused before the flow started
+        _record_unstarted(
+            settings, run_id, command, refused.status, str(refused), refused.exit_code
+        )
+        _say(command, str(refused))
+        return refused.exit_code
     except Exception as error:
         if not _is_prefect_unreachable(error):
             raise
@@ -250,16 +255,29 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return run_command("run", settings, run)
 
 
+def _rebuild_sources(settings: Settings) -> list[str]:
+    """Every source with a raw zone (a rebuild of one would drop the others), else the
+    one the settings name."""
+    present = [name for name in SOURCE_NAMES if (settings.raw_dir / name).is_dir()]
+    return present or [settings.source]
+
+
 def _rebuild(settings: Settings) -> int:
-    """Sets the build warehouse aside (kept, renamed) and builds a new one from the raw zone;
-    audit.runs is restored from the run log. The published file is replaced at the end."""
+    """Sets the build warehouse aside (kept, renamed) and builds a new one from the raw zone
+    of every source, in turn; audit.runs is restored from the run log. The published file
+    is replaced once, at the end, when every source has been rebuilt."""
     build = settings.build_path
     settings = settings.with_(extract=False, reprocess=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    sources = _rebuild_sources(settings)
 
     def start(run_id: str):
-        from flows.pipeline import run_flow
+        from flows.landing.raw_zone import RawZone
+        from flows.load.rebuild_guard import refuse_if_lossy
+        from flows.pipeline import SourcesSummary, run_flow
 
+        for name in sources:
+            refuse_if_lossy(RawZone(settings.raw_dir, name))
         if build.exists():
             aside = build.with_name(f"{build.name}.set-aside-{stamp}")
             build.rename(aside)
@@ -267,7 +285,16 @@ def _rebuild(settings: Settings) -> int:
             wal = build.with_name(build.name + ".wal")
             if wal.exists():
                 wal.rename(aside.with_name(aside.name + ".wal"))
-        return run_flow(settings, command="rebuild", run_id=run_id)
+        summaries = []
+        for number, name in enumerate(sources, start=1):
+            one = settings.with_(source=name, publish=number == len(sources))
+            # the lock names the first source's run; each later one has an id of its own
+            summaries.append(
+                run_flow(one, command="rebuild", run_id=run_id if number == 1 else None)
+            )
+            if summaries[-1].status == "failed":
+                break  # nothing is published: readers keep the warehouse as it was
+        return summaries[0] if len(summaries) == 1 else SourcesSummary(summaries)
 
     return run_command("rebuild", settings, start)
 

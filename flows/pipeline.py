@@ -59,6 +59,7 @@ from flows.models.source_health import run_drifts
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
 from flows.ops import run_log
+from flows.ops.disk import unwritable
 from flows.ops.failpoints import failpoint
 from flows.ops.lock import hold_warehouse
 from flows.ops.outcomes import (
@@ -67,6 +68,7 @@ from flows.ops.outcomes import (
     STATUS_EXIT,
     ExpectedFailure,
     WarehouseBusy,
+    WarehouseUnwritable,
 )
 from flows.publish import snapshot
 from flows.publish.exports import export_marts, exports_generation
@@ -258,12 +260,16 @@ def _record(
     settings: Settings,
     summary: RunSummary,
     validations: _Validations | None,
+    *,
+    log: bool = True,
 ) -> None:
-    """The run's final state: the run log first (it needs no warehouse), then audit.runs,
-    and (once per run) the validation results and the validation report."""
+    """The run's final state: the run log first (it needs no warehouse; `log=False` leaves
+    it for later), then audit.runs, and (once per run) the validation results and the
+    validation report."""
     if validations is not None:
         validations.count(summary)
-    run_log.append(settings.run_log_path, summary)
+    if log:
+        run_log.append(settings.run_log_path, summary)
     if con is None:
         return
     with suppress(duckdb.Error):
@@ -309,23 +315,28 @@ class _Run:
             with hold_warehouse(
                 settings.build_path, run_id=summary.run_id, command=summary.command
             ):
-                run_log.append(settings.run_log_path, summary)
                 try:
+                    run_log.append(settings.run_log_path, summary)
                     body()
                 except ExpectedFailure as error:
                     self._fail(error, error.status, error.exit_code, str(error))
                 except BaseException as error:
-                    self._fail(error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
-                    raise
+                    expected = unwritable(error)
+                    if expected is None:
+                        self._fail(error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
+                        raise
+                    self._fail(expected, expected.status, expected.exit_code, str(expected))
                 finally:
                     if self.con is not None:
                         self.con.close()
                         self.con = None
-        except WarehouseBusy as busy:
-            # refused before it started: nothing but the run log can record it
-            _finish(summary, "busy", str(busy))
-            summary.exit_code = busy.exit_code
-            run_log.append(settings.run_log_path, summary)
+        except (WarehouseBusy, WarehouseUnwritable) as refused:
+            # refused before it started (busy, or the lock cannot be written): nothing but
+            # the run log can record it, where it can be written
+            _finish(summary, refused.status, str(refused))
+            summary.exit_code = refused.exit_code
+            with suppress(OSError):
+                run_log.append(settings.run_log_path, summary)
         _artifact(summary)
         return summary
 
@@ -335,7 +346,8 @@ class _Run:
             message = f"validation failed, nothing was loaded: {error.first_line}"
         _finish(self.summary, status, message)
         self.summary.exit_code = exit_code
-        if self.con is None and not isinstance(error, ExpectedFailure):
+        disk = isinstance(error, WarehouseUnwritable)
+        if self.con is None and (disk or not isinstance(error, ExpectedFailure)):
             # closed for publishing when it failed: the audit row still belongs there
             with suppress(Exception):
                 self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
@@ -343,8 +355,9 @@ class _Run:
             _record(self.con, self.settings, self.summary, self.validations)
         except Exception:
             # the run log line is written first; a warehouse that cannot take the audit row
-            # (the reason the run failed, perhaps) must not hide the original error
-            if self.con is None:
+            # (the reason the run failed, perhaps) must not hide the original error, nor
+            # must a full disk that cannot take the run log line either
+            if self.con is None and not disk:
                 raise
 
     def open(self) -> duckdb.DuckDBPyConnection:
@@ -369,17 +382,21 @@ class _Run:
             self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
 
     def publish(self) -> None:
-        """Records the run as it stands, then publishes the build warehouse when the
-        published file is missing or older (the published file carries this run's audit
-        row), then the exports and the report when they are missing or older, then records
-        the run again with what publishing did. Idempotent: the run after a crash mid-way
-        finishes the job. A failed run publishes nothing."""
+        """Records the run as it stands in audit.runs, then publishes the build warehouse
+        when the published file is missing or older (the published file carries this run's
+        audit row), then the exports and the report when they are missing or older, then
+        records the run's final state, in the run log and audit.runs. Until then the run log
+        says the run is running: one killed while publishing is recorded as interrupted by
+        the next run, which finishes the job and removes the half-copied file. A failed run
+        publishes nothing."""
         settings, summary = self.settings, self.summary
         con = self.con
         assert con is not None
-        _record(con, settings, summary, self.validations)
-        if summary.status == "failed":
+        held = summary.status == "failed" or not settings.publish
+        _record(con, settings, summary, self.validations, log=held)
+        if held:
             return
+        snapshot.remove_leftovers(settings.warehouse_path)
         current = snapshot.generation(con)
         with _timed(summary, "publish"):
             if current is not None and (
@@ -402,6 +419,13 @@ def _status(summary: RunSummary, extracted: ExtractResult | None) -> tuple[str, 
         return "partial", (
             f"the source did not serve everything: {extracted.stopped_reason}. What was "
             "fetched is loaded; the next run continues from the raw zone"
+        )
+    if not summary.balanced:
+        missing = summary.entries_landed - summary.entries_loaded - summary.entries_quarantined
+        return "failed", (
+            f"{missing} entries that landed in the raw zone are neither loaded nor "
+            "quarantined: their page files are missing (see the warnings). Put the files "
+            "back, or land the entries again with `readouts run --since DATE`"
         )
     if summary.item_versions_loaded == 0 and summary.quarantined > 0:
         return "failed", (

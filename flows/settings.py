@@ -44,6 +44,9 @@ class Settings:
     # False for `readouts rebuild`: build from the raw zone without fetching
     extract: bool = True
     retry_set_aside: bool = False
+    # False for the runs of a rebuild over several sources but the last: readers never see
+    # a warehouse that holds only some of them
+    publish: bool = True
     reference_dir: Path = REFERENCE_DIR
     user_agent: str = USER_AGENT
 

@@ -101,6 +101,21 @@ class RawZone:
     def has_page(self, row: ManifestRow) -> bool:
         return row.path is not None and (self.root / row.path).is_file()
 
+    def lost_pages(self) -> list[ManifestRow]:
+        """Landed pages whose file is gone while no page file on disk holds all of their
+        entries: what a rebuild from this zone would drop. One row per missing file. A page
+        whose entries were landed again by another fetch is not lost."""
+        rows = [row for row in self.manifest() if row.path and row.status == 200]
+        present = {row.path for row in rows if self.has_page(row)}
+        held = {sha for row in rows if row.path in present for _, sha in row.entry_keys}
+        lost: dict[str, ManifestRow] = {}
+        for row in rows:
+            if row.path in present or row.path in lost:
+                continue
+            if any(sha not in held for _, sha in row.entry_keys):
+                lost[row.path] = row
+        return list(lost.values())
+
     def recover_unlisted(
         self, entry_keys: Callable[[bytes], list[tuple[str, str]]], run_id: str
     ) -> list[ManifestRow]:

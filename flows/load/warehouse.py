@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.ops.disk import unwritable
 from flows.ops.outcomes import WarehouseBusy, WarehouseUnusable
 
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -207,7 +208,7 @@ def open_build(
                 f"`readouts` runs may open it: analysts read {published}. Close that "
                 "process and run again."
             ) from None
-        raise WarehouseUnusable(_unusable(build, error)) from None
+        raise unwritable(error, str(build)) or WarehouseUnusable(_unusable(build, error)) from None
     except duckdb.Error as error:
         raise WarehouseUnusable(_unusable(build, error)) from None
     try:

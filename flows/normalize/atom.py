@@ -31,7 +31,9 @@ FEED_METADATA = frozenset(
 
 # huge_tree lifts libxml2's 10 MB cap on one text node: the HTTP client already caps a page
 # at 64 MB, DTDs and entities are refused before parsing, and one oversized entry should be
-# quarantined on its own rather than make its whole page unreadable.
+# quarantined on its own rather than make its whole page unreadable. Comments and
+# processing instructions are dropped while parsing: kept, they split an element's text,
+# and `.text` stops at the first of them (the CDATA parts after it were lost).
 _PARSER = etree.XMLParser(
     resolve_entities=False,
     no_network=True,
@@ -39,6 +41,7 @@ _PARSER = etree.XMLParser(
     dtd_validation=False,
     huge_tree=True,
     remove_comments=True,
+    remove_pis=True,
 )
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _DECLARATION_TEXT = re.compile(r"^\s*<\?xml[^>]*\?>")

@@ -125,6 +125,9 @@ def stage_pages(
     seen: set[tuple[str, str]] = set()
     missing = [row for row in rows if row.path and not zone.has_page(row)]
     rows = [row for row in rows if row not in missing]
+    # Their entries did land: the reconciliation counts them, as missing unless another
+    # page loaded them, instead of forgetting that they ever existed.
+    fetch_entries_frame(missing).write_parquet(directory / "fetch_entries" / "missing.parquet")
     for number, chunk in enumerate(_chunks(rows, chunk_pages)):
         name = f"{number:05d}.parquet"
         fetches_frame(chunk).write_parquet(directory / "fetches" / name)

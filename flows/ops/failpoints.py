@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("extract", "load", "build", "publish")
+# "publish_copy": the published file half-copied beside its place, as a kill mid-copy
+# leaves it
+POINTS = ("extract", "load", "build", "publish", "publish_copy")
 
 
 class FailpointError(RuntimeError):

@@ -38,6 +38,12 @@ def _holder(path: Path) -> str:
     return f"run {run} ({command}, pid {pid} on {host}) since {since}"
 
 
+def _unwritable(error: OSError, path: Path) -> Exception:
+    from flows.ops.disk import unwritable  # not at import: the lock answers before DuckDB loads
+
+    return unwritable(error, f"the writer's lock {path}") or error
+
+
 @contextmanager
 def hold_warehouse(warehouse: Path, *, run_id: str, command: str) -> Iterator[None]:
     path = lock_path(warehouse)
@@ -48,8 +54,11 @@ def hold_warehouse(warehouse: Path, *, run_id: str, command: str) -> Iterator[No
         finally:
             _HELD[path] -= 1
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+    except OSError as error:
+        raise _unwritable(error, path) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -59,20 +68,20 @@ def hold_warehouse(warehouse: Path, *, run_id: str, command: str) -> Iterator[No
                 "changed nothing. Try again when it has finished (scheduled runs do this by "
                 "themselves)."
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(
-            json.dumps(
-                {
-                    "run_id": run_id,
-                    "command": command,
-                    "pid": os.getpid(),
-                    "host": socket.gethostname(),
-                    "since": datetime.now(UTC).isoformat(timespec="seconds"),
-                }
-            )
-        )
-        handle.flush()
+        holder = {
+            "run_id": run_id,
+            "command": command,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(holder))
+            handle.flush()
+        except OSError as error:
+            raise _unwritable(error, path) from None
         _HELD[path] = 1
         try:
             yield

@@ -9,7 +9,7 @@ EXIT_USAGE = 2  # argparse's own code for bad arguments
 EXIT_BUSY = 3  # another run holds the writer's lock; nothing was changed
 EXIT_SOURCE = 4  # the source was unreachable, refused, or served a broken feed
 EXIT_DATA = 5  # systemic validation failure, a failed data test, or every entry quarantined
-EXIT_WAREHOUSE = 6  # the build warehouse cannot be opened: `readouts rebuild`
+EXIT_WAREHOUSE = 6  # the build warehouse cannot be opened, or a disk is full or read-only
 EXIT_PREFECT = 7  # Prefect's API could not be reached or started
 EXIT_DRIFT = 8  # loaded and published, but the feed drifted from its own history: a warning
 
@@ -42,10 +42,21 @@ class WarehouseUnusable(ExpectedFailure):
     exit_code = EXIT_WAREHOUSE
 
 
+class WarehouseUnwritable(ExpectedFailure):
+    """A folder of the data directory is read-only or its disk is full; nothing was lost."""
+
+    exit_code = EXIT_WAREHOUSE
+
+
 class DataFailure(ExpectedFailure):
     """The data failed a systemic check; nothing was published."""
 
     exit_code = EXIT_DATA
+
+
+class RawZoneIncomplete(DataFailure):
+    """`rebuild` refused: page files that hold loaded entries are missing from the raw zone,
+    so a warehouse rebuilt from it would lose them. Nothing was changed."""
 
 
 class PrefectUnavailable(ExpectedFailure):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from flows.ops.failpoints import failpoint
+
 
 def mark_generation(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """Names the build's content after the run that last changed it (inside its transaction)."""
@@ -42,13 +44,27 @@ def published_generation(build: Path, published: Path) -> str | None:
     return state.get("generation") if state.get("published") == str(published) else None
 
 
+def _temporary(published: Path, pid: int | str) -> Path:
+    return published.with_name(f".{published.name}.{pid}.publishing")
+
+
+def remove_leftovers(published: Path) -> list[Path]:
+    """Half-copied files of a publication killed mid-way (only the writer, holding the lock,
+    publishes: none of them is in use). Returns those removed."""
+    leftovers = sorted(published.parent.glob(_temporary(published, "*").name))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
+
+
 def publish(build: Path, published: Path, generation: str) -> None:
     """Copies the build warehouse (closed, so that its write-ahead log is merged) to a
     temporary file beside `published`, then renames it into place."""
     published.parent.mkdir(parents=True, exist_ok=True)
-    temporary = published.with_name(f".{published.name}.{os.getpid()}.publishing")
+    temporary = _temporary(published, os.getpid())
     try:
         shutil.copyfile(build, temporary)
+        failpoint("publish_copy")
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
         os.chmod(temporary, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)

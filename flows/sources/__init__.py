@@ -1,5 +1,5 @@
 """Sources of readouts, by name. A new source: a module implementing
-flows/sources/base.py, its rule files under reference/<name>/, and a line here."""
+flows/core/source.py, its rule files under reference/<name>/, and a line here."""
 
 from __future__ import annotations
 

@@ -101,6 +101,13 @@ def test_reloading_everything_from_the_raw_zone_converges(corpus_run):
     assert reprocessed == first
 
 
+def test_reprocess_fetches_what_a_run_fetches_and_no_older_page(corpus_run):
+    """The README's promise: `--reprocess` walks as a run does (the two newest pages here),
+    then normalises every landed page again; it does not fetch the older pages."""
+    reprocessed, second = corpus_run["reprocessed"], corpus_run["second"]
+    assert reprocessed.pages_fetched == second.pages_fetched == 2 < corpus_run["pages"]
+
+
 def test_audit_records_each_run(corpus_run):
     rows = query(
         corpus_run["settings"].warehouse_path,

@@ -304,6 +304,151 @@ def test_a_corrupt_build_warehouse_says_rebuild_and_rebuild_keeps_the_history(
         counts.update(in_warehouse=len(items))
 
 
+def test_rebuild_with_a_page_file_missing_refuses_and_the_backfill_it_names_restores_it(
+    tmp_path, tally, capsys
+):
+    import json
+
+    from flows.cli import _rebuild
+
+    settings = flow_settings("http://unused", tmp_path)
+    backfill = settings.with_(since=date(2000, 1, 1))
+    items = standard_items()
+    with tallied(tally, "rebuild_with_a_page_file_missing", len(items)) as counts:
+        _run(backfill, items)  # completes: the range is recorded as covered
+        published = settings.warehouse_path.read_bytes()
+        zone = RawZone(settings.raw_dir, "kremlin")
+        # page 3: one that an incremental run does not re-read
+        victim = next(row for row in zone.manifest() if row.path and row.page_no == 3)
+        (zone.root / victim.path).unlink()
+        capsys.readouterr()
+        assert _rebuild(settings) == EXIT_DATA
+        (line,) = capsys.readouterr().err.strip().splitlines()
+        assert "refused, nothing was changed: 1 raw page file(s)" in line
+        assert "holding 5 entries" in line and victim.path in line and "--since" in line
+        assert str(zone.checkpoint_path) in line
+        assert settings.warehouse_path.read_bytes() == published
+        assert not list(settings.build_path.parent.glob("*.set-aside-*"))
+        last = list(run_log.latest_records(settings.run_log_path).values())[-1]
+        assert (last["command"], last["status"], last["exit_code"]) == (
+            "rebuild",
+            "failed",
+            EXIT_DATA,
+        )
+        # what the line says: a completed range is skipped until removed from the checkpoint
+        _run(backfill, items)
+        assert _rebuild(settings) == EXIT_DATA
+        checkpoint = json.loads(zone.checkpoint_path.read_text())
+        zone.write_checkpoint({**checkpoint, "completed": []})
+        _run(backfill, items)
+        assert _rebuild(settings) == 0
+        assert _latest(settings) == {i.item_id for i in items}
+        counts.update(in_warehouse=len(_latest(settings)))
+
+
+def test_a_read_only_warehouse_folder_exits_6_and_a_run_is_final_only_once_published(
+    tmp_path, tally, monkeypatch
+):
+    import errno
+    from types import SimpleNamespace
+
+    from flows.publish import snapshot
+
+    settings = flow_settings("http://unused", tmp_path)
+    with tallied(tally, "read_only_warehouse_then_publish", 40) as counts:
+        _run(settings, standard_items(20))
+        published = settings.warehouse_path.read_bytes()
+
+        def read_only(source, target, *args, **kwargs):
+            raise OSError(errno.EROFS, "Read-only file system", str(target))
+
+        # only the publication's copy: shutil itself serves others (dbt, the first build)
+        monkeypatch.setattr(snapshot, "shutil", SimpleNamespace(copyfile=read_only))
+        refused = _run(settings, standard_items(40))
+        assert (refused.status, refused.exit_code) == ("failed", EXIT_WAREHOUSE)
+        assert len(refused.message.splitlines()) == 1 and "Read-only" in refused.message
+        assert settings.warehouse_path.read_bytes() == published
+        record = run_log.latest_records(settings.run_log_path)[refused.run_id]
+        assert record["exit_code"] == EXIT_WAREHOUSE
+        monkeypatch.undo()
+
+        # a publication killed mid-way left its half-copied file; while the next run
+        # publishes, the run log still says it is running (a kill there is no success)
+        leftover = settings.warehouse_path.with_name(".readouts.duckdb.999.publishing")
+        leftover.write_bytes(b"half a copy")
+        seen = []
+        publish = snapshot.publish
+
+        def watched(build, target, generation):
+            (running,) = [
+                r
+                for r in run_log.latest_records(settings.run_log_path).values()
+                if r["status"] == "running"
+            ]
+            seen.append(running["run_id"])
+            publish(build, target, generation)
+
+        monkeypatch.setattr(snapshot, "publish", watched)
+        fixed = _run(settings, standard_items(40))
+        assert (fixed.status, fixed.exit_code, fixed.published) == ("success", 0, True)
+        assert seen == [fixed.run_id]
+        assert run_log.latest_records(settings.run_log_path)[fixed.run_id]["status"] == "success"
+        assert not leftover.exists()
+        assert len(_latest(settings)) == 40
+        counts.update(in_warehouse=40)
+
+
+def test_entries_whose_only_page_file_is_missing_fail_the_run_until_they_land_again(
+    tmp_path, tally, monkeypatch
+):
+    settings = flow_settings("http://unused", tmp_path)
+    items = standard_items()
+    with tallied(tally, "page_file_lost_before_its_load", len(items)) as counts:
+        monkeypatch.setenv("READOUTS_FAILPOINT", "load:raise")
+        with pytest.raises(RuntimeError, match="failpoint 'load'"):
+            _run(settings, items)  # landed, nothing loaded
+        monkeypatch.delenv("READOUTS_FAILPOINT")
+        zone = RawZone(settings.raw_dir, "kremlin")
+        victim = next(row for row in zone.manifest() if row.path and row.page_no == 2)
+        (zone.root / victim.path).unlink()
+        lacking = _run(settings.with_(extract=False), items)
+        assert (lacking.status, lacking.exit_code) == ("failed", EXIT_DATA), lacking.message
+        assert any("page file missing, skipped" in w for w in lacking.warnings)
+        fetched_again = _run(settings, items)  # an incremental run re-reads page 2
+        assert (fetched_again.status, fetched_again.exit_code) == ("success", 0)
+        assert fetched_again.balanced
+        assert _latest(settings) == {i.item_id for i in items}
+        counts.update(in_warehouse=len(_latest(settings)))
+
+
+def test_rebuild_rebuilds_every_source_and_publishes_once(tmp_path, tally, monkeypatch):
+    from flows.cli import _rebuild
+    from flows.demo.run import demo_base_urls, demo_pages
+    from flows.pipeline import run_sources_flow
+    from flows.publish import snapshot
+
+    settings = flow_settings("http://unused", tmp_path)
+    calls = "select source, count(*) from marts.calls group by 1 order by 1"
+    with FeedServer(demo_pages()) as server:
+        run_sources_flow(settings, base_urls=demo_base_urls(server.base_url))
+    items = len(_latest(settings))
+    with tallied(tally, "rebuild_of_two_sources", items) as counts:
+        before = query(settings.warehouse_path, calls)
+        assert [source for source, _ in before] == ["kremlin", "whitehouse"]
+        published = []
+        publish = snapshot.publish
+
+        def counted(build, target, generation):
+            published.append(query(build, calls))
+            publish(build, target, generation)
+
+        monkeypatch.setattr(snapshot, "publish", counted)
+        assert _rebuild(settings) == 0
+        assert published == [before]  # once, with both sources
+        assert query(settings.warehouse_path, calls) == before
+        counts.update(in_warehouse=len(_latest(settings)))
+
+
 def test_one_page_holding_two_bodies_for_one_item_quarantines_both(tmp_path, tally):
     settings = flow_settings("http://unused", tmp_path)
     items = standard_items(10)

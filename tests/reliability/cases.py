@@ -253,6 +253,12 @@ def _edited(run: int) -> list[FeedItem]:
     return items
 
 
+def _stale_copy_on_page_2(run: int) -> list[FeedItem]:
+    items = standard_items(40)
+    # a cache's older body of item 5, with the same stamps, first on page 2
+    return [*items[:20], item(5, paragraphs=["A stale body."]), *items[20:]]
+
+
 def _huge(run: int) -> list[FeedItem]:
     items = standard_items()
     items[4] = item(4, paragraphs=["A very long paragraph. " * 500] * 1000)  # ~11 MB
@@ -442,5 +448,12 @@ CASES = [
         runs=3,
         first_run_says=("is not a readable feed",),
         exit_codes=(4, 4, 0),
+    ),
+    FaultCase(
+        "stale_copy_on_a_later_page",
+        "an older body of an entry, same <updated>, on the next page: page order wins",
+        feeds=_stale_copy_on_page_2,
+        versions={"6995": 2},
+        text_has=("6995", "The budget was discussed."),
     ),
 ]

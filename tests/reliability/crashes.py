@@ -1,5 +1,6 @@
-"""Crash safety: a run killed with SIGKILL during extraction, the load or the model build;
-the next run must converge to the warehouse of an uninterrupted run."""
+"""Crash safety: a run killed with SIGKILL during extraction, the load, the model build or
+publishing; the next run must converge to the warehouse of an uninterrupted run, record
+the killed run as interrupted and remove what a killed publication left."""
 
 from __future__ import annotations
 
@@ -97,11 +98,18 @@ def run_crash_case(
     differing = sorted(t for t in set(after) | set(reference) if after.get(t) != reference.get(t))
     if differing:
         problems.append(f"tables differ from an uninterrupted run: {differing[:6]}")
-    in_warehouse = (
-        duckdb.connect(str(settings.warehouse_path), read_only=True)
-        .execute("select count(*) from intermediate.int_latest_item_versions")
-        .fetchone()[0]
-    )
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        in_warehouse = con.execute(
+            "select count(*) from intermediate.int_latest_item_versions"
+        ).fetchone()[0]
+        killed = con.execute(
+            "select status from audit.runs where run_id != ?", [summary.run_id]
+        ).fetchall()
+    if killed != [("interrupted",)]:
+        problems.append(f"the killed run is recorded as {killed}, not interrupted")
+    leftovers = list(settings.warehouse_path.parent.glob(".*.publishing"))
+    if leftovers:
+        problems.append(f"half-copied files left beside the warehouse: {leftovers}")
     return Outcome(
         f"sigkill_during_{point}",
         not problems,

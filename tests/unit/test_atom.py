@@ -79,3 +79,15 @@ def test_external_entities_are_not_resolved(tmp_path):
     ).encode()
     with pytest.raises(FeedPageError):
         parse_atom_page(xxe)
+
+
+@pytest.mark.parametrize("between", ["<?pi split?>", "<!-- a comment -->"])
+def test_a_processing_instruction_or_comment_inside_content_keeps_every_part(between):
+    page = parse_atom_page(
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://en.kremlin.ru/x/1</id>'
+        b"<title>A call</title><published>2020-01-01T10:00:00+04:00</published>"
+        b'<content type="html"><![CDATA[<p>First part.</p>]]>'
+        + between.encode()
+        + b"<![CDATA[<p>Second part.</p>]]></content></entry></feed>"
+    )
+    assert page.entries[0].content_html == "<p>First part.</p><p>Second part.</p>"

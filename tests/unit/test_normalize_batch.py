@@ -95,3 +95,29 @@ def test_an_unreadable_page_is_quarantined_whole():
     assert batch.quarantine.height == 1
     assert batch.quarantine["reason"][0].startswith("page http://x/feed is unreadable")
     assert batch.quarantine.schema["entry_position"] == pl.Int32
+
+
+def test_the_entries_of_a_missing_page_file_are_staged_for_the_reconciliation(tmp_path):
+    from flows.core.fetch import FetchResult
+    from flows.landing.raw_zone import RawZone
+    from flows.normalize.stage import stage_pages
+
+    zone = RawZone(tmp_path / "raw", "kremlin")
+    pages = [
+        render_page([_item(str(n), "2021-06-01T10:00:00+03:00")], page_no=n, last_page=2)
+        for n in (1, 2)
+    ]
+    rows = [
+        zone.store(
+            FetchResult("http://x/feed", datetime.now(UTC), 200, body),
+            run_id="r",
+            page_no=n,
+            entry_keys=[(str(n), f"sha{n}")],
+        )
+        for n, body in enumerate(pages, start=1)
+    ]
+    (zone.root / rows[1].path).unlink()
+    batch = stage_pages(rows, zone, KremlinSource(), tmp_path / "work")
+    assert batch.missing_pages and rows[1].path in batch.missing_pages[0]
+    assert set(batch.frame("fetches")["fetch_id"]) == {rows[0].fetch_id}
+    assert set(batch.frame("fetch_entries")["entry_sha"]) == {"sha1", "sha2"}

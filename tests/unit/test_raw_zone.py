@@ -43,3 +43,20 @@ def test_checkpoint_round_trip(tmp_path):
     assert zone.read_checkpoint() == {}
     zone.write_checkpoint({"since": "2020-01-01", "next_page": 7})
     assert zone.read_checkpoint() == {"since": "2020-01-01", "next_page": 7}
+
+
+def test_a_missing_page_file_is_lost_unless_another_page_holds_its_entries(tmp_path):
+    zone = RawZone(tmp_path, "kremlin")
+    first = zone.store(_fetch(b"<a/>"), run_id="r1", page_no=1, entry_keys=[("a", "1")])
+    zone.store(_fetch(b"<b/>"), run_id="r1", page_no=2, entry_keys=[("b", "2"), ("c", "3")])
+    again = zone.store(_fetch(b"<b2/>"), run_id="r2", page_no=3, entry_keys=[("b", "2")])
+    zone.store(_fetch(b"", status=404), run_id="r2", page_no=4)
+    assert zone.lost_pages() == []
+    (zone.root / again.path).unlink()  # its one entry is still held by page 2
+    assert zone.lost_pages() == []
+    (zone.root / first.path).unlink()
+    zone.store(_fetch(b"<a/>"), run_id="r3", page_no=1, entry_keys=[("a", "1")])
+    assert zone.lost_pages() == []  # fetched again: the same bytes, the same file
+    (zone.root / first.path).unlink()
+    (lost,) = zone.lost_pages()
+    assert (lost.path, lost.page_no) == (first.path, 1)

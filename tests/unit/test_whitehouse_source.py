@@ -222,3 +222,17 @@ def test_feed_pages_are_wordpress_pages():
     page = parse_rss_page(paths["/briefing-room/feed/"])
     assert len(page.entries) == 10 and page.has_next
     assert page.entries[0].entry_id == f"{HOST}/?p=1"
+
+
+@pytest.mark.parametrize("between", ["<?pi split?>", "<!-- a comment -->"])
+def test_a_processing_instruction_or_comment_inside_content_keeps_every_part(between):
+    body = render_rss_page(
+        [item("Readout of a call", "First part.")], feed_url=HOST + "/briefing-room/feed/"
+    )
+    split = body.replace(
+        b"First part.</p>\n]]>",
+        b"First part.</p>]]>" + between.encode() + b"<![CDATA[<p>Second part.</p>]]>",
+    )
+    assert split != body
+    (entry,) = parse_rss_page(split).entries
+    assert entry.content_html == "<p>First part.</p><p>Second part.</p>"

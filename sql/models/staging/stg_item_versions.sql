@@ -1,12 +1,25 @@
-with observations as (
-    select distinct i.source, i.item_id, i.entry_sha, i.updated_at, f.fetch_id, f.fetched_at
+-- Versions are ordered by the feed's own dates (updated, then published), then by walk
+-- (a later run saw the feed later) and, within one walk, by page order: a feed lists its
+-- newest entries first, so a copy on page 1 is newer than one on page 2 that the walk
+-- fetched after it. Fetch order alone let a stale copy on a later page win.
+with fetches as (
+    select *, min(fetched_at) over (partition by run_id) as walk_started_at
+    from {{ source('raw', 'fetches') }}
+),
+
+observations as (
+    select distinct
+        i.source, i.item_id, i.entry_sha, i.updated_at, i.published_at,
+        f.walk_started_at, f.page_no, f.fetch_id, f.fetched_at
     from {{ source('raw', 'item_versions') }} as i
     inner join {{ source('raw', 'fetch_entries') }} as e on e.source = i.source and e.entry_sha = i.entry_sha
-    inner join {{ source('raw', 'fetches') }} as f on f.fetch_id = e.fetch_id
+    inner join fetches as f on f.fetch_id = e.fetch_id
     union
-    select i.source, i.item_id, i.entry_sha, i.updated_at, f.fetch_id, f.fetched_at
+    select
+        i.source, i.item_id, i.entry_sha, i.updated_at, i.published_at,
+        f.walk_started_at, f.page_no, f.fetch_id, f.fetched_at
     from {{ source('raw', 'item_versions') }} as i
-    inner join {{ source('raw', 'fetches') }} as f on f.fetch_id = i.fetch_id
+    inner join fetches as f on f.fetch_id = i.fetch_id
 ),
 
 ordered as (
@@ -14,7 +27,8 @@ ordered as (
         *,
         lag(entry_sha) over (
             partition by source, item_id
-            order by updated_at nulls first, fetched_at, fetch_id
+            order by updated_at nulls first, published_at nulls first, walk_started_at,
+                page_no desc, fetched_at, fetch_id
         ) as previous_sha
     from observations
 ),
@@ -24,7 +38,8 @@ numbered as (
         *,
         sum(case when previous_sha is distinct from entry_sha then 1 else 0 end) over (
             partition by source, item_id
-            order by updated_at nulls first, fetched_at, fetch_id
+            order by updated_at nulls first, published_at nulls first, walk_started_at,
+                page_no desc, fetched_at, fetch_id
             rows between unbounded preceding and current row
         ) as version
     from ordered
