@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,10 +12,10 @@ from flows import prefect_env
 from flows.ops.outcomes import (
     EXIT_BUSY,
     EXIT_OK,
-    EXIT_PREFECT,
     ExpectedFailure,
     WarehouseBusy,
 )
+from flows.run_command import run_command, say
 from flows.settings import ALL_SOURCES, PROJECT_ROOT, Settings, from_environment
 from flows.sources import SOURCE_NAMES
 
@@ -140,10 +139,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _say(command: str, message: str) -> None:
-    print(f"readouts {command}: {message}", file=sys.stderr)
-
-
 def _deploy_parser(commands, common) -> None:
     deploy = commands.add_parser(
         "deploy",
@@ -164,7 +159,7 @@ def _deploy_parser(commands, common) -> None:
 
 def _deploy(args: argparse.Namespace) -> int:
     """`readouts deploy`: prefect.yaml applied with the settings as job variables."""
-    from flows.ops.schedule import deploy, schedule_settings
+    from flows.schedule import deploy, schedule_settings
 
     settings = from_environment(
         data_dir=args.data_dir,
@@ -173,64 +168,6 @@ def _deploy(args: argparse.Namespace) -> int:
     )
     cron, timezone = schedule_settings(args.cron, args.timezone)
     return deploy(args.pool, settings, cron, timezone)
-
-
-def _is_prefect_unreachable(error: BaseException) -> bool:
-    text = f"{type(error).__name__}: {error}"
-    return "ephemeral Prefect API server" in text or (
-        "ConnectError" in text or "Connection refused" in text
-    )
-
-
-def _record_unstarted(
-    settings: Settings, run_id: str, command: str, status: str, text: str, code: int
-) -> None:
-    """A run that never reached its flow (busy, refused, or Prefect did not start) still has
-    a line in the run log, where the log can be written."""
-    from flows.ops import run_log
-    from flows.summary import RunSummary
-
-    summary = RunSummary(run_id, command, settings.source, datetime.now(UTC))
-    summary.status, summary.message, summary.exit_code = status, text, code
-    summary.ended_at = summary.started_at
-    # a data folder that cannot be written: the one line on stderr is then the only record
-    with suppress(OSError):
-        run_log.append(settings.run_log_path, summary)
-
-
-def run_command(command: str, settings: Settings, start) -> int:
-    """Takes the writer's lock before Prefect starts (a busy warehouse is answered at once),
-    runs `start(run_id)` (a flow returning a RunSummary) and turns its outcome into one line
-    and an exit code. A run that never started is still recorded in the run log."""
-    from flows.ops.lock import hold_warehouse
-    from flows.summary import new_run_id
-
-    run_id = new_run_id()
-    try:
-        with hold_warehouse(settings.build_path, run_id=run_id, command=command):
-            summary = start(run_id)
-    except ExpectedFailure as refused:  # busy, or refused before the flow started
-        _record_unstarted(
-            settings, run_id, command, refused.status, str(refused), refused.exit_code
-        )
-        _say(command, str(refused))
-        return refused.exit_code
-    except Exception as error:
-        if not _is_prefect_unreachable(error):
-            raise
-        text = (
-            f"Prefect's API could not be reached or started ({str(error).splitlines()[0]}); "
-            "nothing was changed. On a busy machine raise "
-            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `prefect server start` "
-            "in another terminal and set PREFECT_API_URL=http://127.0.0.1:4200/api"
-        )
-        _record_unstarted(settings, run_id, command, "failed", text, EXIT_PREFECT)
-        _say(command, text)
-        return EXIT_PREFECT
-    print("\n".join(summary.lines()))
-    if summary.exit_code:
-        _say(command, f"{summary.status}: {summary.message}")
-    return summary.exit_code or EXIT_OK
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -259,7 +196,9 @@ def _rebuild_sources(settings: Settings) -> list[str]:
     """Every source with a raw zone (a rebuild of one would drop the others), else the
     one the settings name."""
     present = [name for name in SOURCE_NAMES if (settings.raw_dir / name).is_dir()]
-    return present or [settings.source]
+    if present or settings.source != ALL_SOURCES:
+        return present or [settings.source]
+    return list(SOURCE_NAMES)
 
 
 def _rebuild(settings: Settings) -> int:
@@ -274,7 +213,8 @@ def _rebuild(settings: Settings) -> int:
     def start(run_id: str):
         from flows.landing.raw_zone import RawZone
         from flows.load.rebuild_guard import refuse_if_lossy
-        from flows.pipeline import SourcesSummary, run_flow
+        from flows.pipeline import run_flow
+        from flows.run_book import SourcesSummary
 
         for name in sources:
             refuse_if_lossy(RawZone(settings.raw_dir, name))
@@ -305,7 +245,7 @@ def _query(args: argparse.Namespace, settings: Settings) -> int:
     try:
         columns, rows = run_query(settings.warehouse_path, args.sql)
     except QueryError as error:
-        _say("query", str(error))
+        say("query", str(error))
         return EXIT_QUERY
     print(format_rows(columns, rows, args.format))
     return EXIT_OK
@@ -322,7 +262,7 @@ def _export(settings: Settings) -> int:
     from flows.summary import new_run_id
 
     if not settings.warehouse_path.exists():
-        _say("export", f"no published warehouse at {settings.warehouse_path}: run `readouts run`")
+        say("export", f"no published warehouse at {settings.warehouse_path}: run `readouts run`")
         return EXIT_DATA_MISSING
     run_id = new_run_id()
     with (
@@ -346,7 +286,7 @@ def _docs(settings: Settings) -> int:
         with hold_warehouse(settings.build_path, run_id=new_run_id(), command="docs"):
             site = write_docs_site(settings)
     except WarehouseBusy as busy:
-        _say("docs", str(busy))
+        say("docs", str(busy))
         return EXIT_BUSY
     print(f"docs site: {site} (opens offline)")
     return EXIT_OK
@@ -377,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_demo(fresh=args.fresh)
         if args.command == "serve":
-            from flows.ops.schedule import schedule_settings, serve
+            from flows.schedule import schedule_settings, serve
 
             serve(*schedule_settings(args.cron, args.timezone))
             return EXIT_OK
@@ -391,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             return _docs(from_environment(**options))
         return _run(args, from_environment(**options))
     except ExpectedFailure as error:  # the message is the interface for an operator
-        _say(args.command, str(error))
+        say(args.command, str(error))
         return error.exit_code
 
 

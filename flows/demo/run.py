@@ -66,8 +66,8 @@ def demo_settings(base_url: str, data_dir: Path = DEMO_DATA_DIR) -> Settings:
 def run_demo(*, fresh: bool = False) -> int:
     """Runs the flow over both sources' sample feeds like `readouts run --source all` (same
     lock, run log and exit codes), then prints what it built and where to look next."""
-    from flows.cli import run_command
     from flows.pipeline import run_sources_flow
+    from flows.run_command import run_command
 
     if fresh and DEMO_DATA_DIR.exists():
         shutil.rmtree(DEMO_DATA_DIR)

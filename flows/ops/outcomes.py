@@ -13,6 +13,11 @@ EXIT_WAREHOUSE = 6  # the build warehouse cannot be opened, or a disk is full or
 EXIT_PREFECT = 7  # Prefect's API could not be reached or started
 EXIT_DRIFT = 8  # loaded and published, but the feed drifted from its own history: a warning
 
+# Exit codes, most serious first: a run over several sources exits with the most serious
+# of its sources' codes (0 when every source succeeded); a drift is a warning, below every
+# failure.
+SEVERITY = (EXIT_BUG, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_DATA, EXIT_SOURCE, EXIT_BUSY, EXIT_DRIFT)
+
 # A finished run's status → its exit code.
 STATUS_EXIT = {
     "success": EXIT_OK,

@@ -44,7 +44,7 @@ def _items(count: int) -> list[FeedItem]:
 
 
 def test_the_deployment_runs_off_the_hour_in_an_explicit_time_zone_one_run_at_a_time():
-    from flows.ops.schedule import build_deployment
+    from flows.schedule import build_deployment
 
     deployment = build_deployment()
     (schedule,) = deployment.schedules
@@ -62,7 +62,7 @@ def test_the_deployment_runs_off_the_hour_in_an_explicit_time_zone_one_run_at_a_
 def test_serve_keeps_the_schedule_on_shutdown_and_needs_a_real_server(monkeypatch):
     import prefect
 
-    from flows.ops import schedule
+    from flows import schedule
 
     calls = []
     monkeypatch.setattr(prefect, "serve", lambda *d, **kw: calls.append((d, kw)))
@@ -77,7 +77,7 @@ def test_serve_keeps_the_schedule_on_shutdown_and_needs_a_real_server(monkeypatc
 
 
 def test_the_schedule_is_a_setting_flag_then_environment_then_default(monkeypatch):
-    from flows.ops.schedule import schedule_settings
+    from flows.schedule import schedule_settings
 
     monkeypatch.delenv("READOUTS_CRON", raising=False)
     monkeypatch.delenv("READOUTS_TIMEZONE", raising=False)
@@ -93,7 +93,7 @@ def test_prefect_yaml_is_the_deployment_readouts_deploy_fills_in():
 
     import yaml
 
-    from flows.ops import schedule
+    from flows import schedule
     from flows.settings import Settings
 
     config = yaml.safe_load(schedule.PREFECT_FILE.read_text(encoding="utf-8"))
@@ -119,8 +119,7 @@ def test_prefect_yaml_is_the_deployment_readouts_deploy_fills_in():
 
 
 def test_readouts_deploy_runs_prefect_deploy_with_the_settings(monkeypatch, tmp_path):
-    from flows import cli
-    from flows.ops import schedule
+    from flows import cli, schedule
     from flows.settings import PROJECT_ROOT
 
     calls = []
@@ -159,8 +158,7 @@ def test_readouts_deploy_runs_prefect_deploy_with_the_settings(monkeypatch, tmp_
 
 
 def test_readouts_deploy_needs_a_real_server(monkeypatch, capsys):
-    from flows import cli
-    from flows.ops import schedule
+    from flows import cli, schedule
 
     monkeypatch.setattr(schedule, "api_url", lambda: None)
     assert cli.main(["deploy", "--pool", "team"]) == EXIT_PREFECT
@@ -272,10 +270,10 @@ def test_scheduled_runs_end_failed_or_skipped_in_prefect_with_one_line(
     monkeypatch.setenv("READOUTS_PAUSE_SECONDS", "0")
     with FeedServer(feed_paths(paginate(_items(5)), FEED)) as server:
         monkeypatch.setenv("READOUTS_BASE_URL", server.base_url)
-        ok = scheduled_flow(return_state=True)
+        ok = scheduled_flow(source="kremlin", return_state=True)
         assert ok.is_completed() and ok.name == "Completed"
         (tmp_path / "build" / "readouts.duckdb").write_bytes(b"")  # a corrupt build
-        failed = scheduled_flow(return_state=True)
+        failed = scheduled_flow(source="kremlin", return_state=True)
         assert failed.is_failed() and "readouts rebuild" in failed.message
         context = multiprocessing.get_context("fork")
         ready, release = context.Event(), context.Event()
@@ -285,7 +283,7 @@ def test_scheduled_runs_end_failed_or_skipped_in_prefect_with_one_line(
         holder.start()
         try:
             assert ready.wait(10)
-            skipped = scheduled_flow(return_state=True)
+            skipped = scheduled_flow(source="kremlin", return_state=True)
         finally:
             release.set()
             holder.join()

@@ -5,7 +5,6 @@ chmod makes nothing read-only)."""
 from __future__ import annotations
 
 import errno
-from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -70,12 +69,10 @@ def test_the_command_line_says_one_line_and_records_the_run_where_it_can(
 
 
 def _run(settings: Settings, body, monkeypatch):
-    import flows.pipeline as pipeline
-    from flows.summary import RunSummary
+    import flows.run_book as run_book
 
-    monkeypatch.setattr(pipeline, "_artifact", lambda summary: None)  # Prefect's UI only
-    summary = RunSummary("run-1", "run", "kremlin", datetime.now(UTC))
-    return pipeline._Run(settings, summary).execute(body)
+    monkeypatch.setattr(run_book, "_artifact", lambda summary: None)  # Prefect's UI only
+    return run_book.RunBook(settings.with_(source="kremlin"), "run", "run-1").execute(body)
 
 
 def test_a_full_disk_during_a_run_ends_it_with_exit_6_and_a_run_log_line(tmp_path, monkeypatch):

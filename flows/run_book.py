@@ -1,0 +1,400 @@
+"""The bookkeeping of a run, kept out of the flows: the writer's lock, the run log and
+audit.runs (a run is recorded when it starts and when it ends, whatever happens between),
+the build warehouse's connection, publishing, the run's counts and status, and the
+Prefect state that says what the exit code says."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+from prefect.artifacts import create_markdown_artifact
+from prefect.states import Completed, Failed, State
+
+from flows.extract.walker import ExtractResult
+from flows.load.audit import record_run
+from flows.load.loader import LoadResult
+from flows.load.reconcile import reconcile
+from flows.load.warehouse import open_build, transaction
+from flows.models.fingerprint import record_models_fingerprint
+from flows.models.project import BuildResult
+from flows.models.source_health import run_drifts
+from flows.ops import run_log
+from flows.ops.disk import unwritable
+from flows.ops.failpoints import failpoint
+from flows.ops.lock import hold_warehouse
+from flows.ops.outcomes import (
+    EXIT_BUG,
+    EXIT_DRIFT,
+    SEVERITY,
+    STATUS_EXIT,
+    ExpectedFailure,
+    WarehouseBusy,
+    WarehouseUnwritable,
+)
+from flows.publish import snapshot
+from flows.settings import Settings
+from flows.summary import RunSummary, new_run_id
+from flows.tasks import Staged, build_models, publish_exports
+from flows.validate.drift import with_drift
+from flows.validate.gx_runner import SuiteResult
+from flows.validate.report import calls_to_review, record_validations, write_report
+from flows.validate.staged import ValidationFailed, ValidationOutcome
+
+
+@dataclass
+class Validations:
+    """Suite results gathered during a run, recorded whatever its outcome. (The marts'
+    invariants are dbt tests beside their models: Great Expectations gates the staged frames.)"""
+
+    staged: list[SuiteResult] = field(default_factory=list)
+    quarantined: dict[str, int] = field(default_factory=dict)
+
+    def absorb(self, error: BaseException) -> None:
+        if isinstance(error, ValidationFailed):
+            self.staged.extend(error.results)
+
+    def count(self, summary: RunSummary) -> None:
+        results = self.staged
+        summary.expectations_evaluated = sum(r.evaluated for r in results)
+        summary.expectations_failed = sum(r.failed for r in results)
+
+
+def record(
+    con: duckdb.DuckDBPyConnection | None,
+    settings: Settings,
+    summary: RunSummary,
+    validations: Validations | None,
+    *,
+    log: bool = True,
+) -> None:
+    """The run's state: the run log first (it needs no warehouse; `log=False` leaves it for
+    later), then audit.runs, and (once per run) the validation results and report."""
+    if validations is not None:
+        validations.count(summary)
+    if log:
+        run_log.append(settings.run_log_path, summary)
+    if con is None:
+        return
+    with suppress(duckdb.Error):
+        con.execute("ROLLBACK")  # whatever a failure left open
+    record_run(con, summary)
+    if validations is None:
+        return
+    record_validations(con, summary.run_id, "staged", validations.staged, validations.quarantined)
+    if validations.staged:
+        write_report(con, settings.warehouse_path.parent / "validation-report.html")
+
+
+def finish(summary: RunSummary, status: str, message: str | None = None) -> None:
+    summary.status = status
+    summary.message = message or summary.message
+    summary.ended_at = datetime.now(UTC)
+    summary.exit_code = STATUS_EXIT.get(status, 1)
+
+
+def _artifact(summary: RunSummary) -> None:
+    # A courtesy for the Prefect UI; the run log and the audit row are the record.
+    with suppress(Exception):
+        create_markdown_artifact(
+            key="readouts-run-summary", markdown=summary.markdown(), description="readouts run"
+        )
+
+
+def status_of(summary: RunSummary, extracted: ExtractResult | None) -> tuple[str, str | None]:
+    if extracted is not None and extracted.source_failed:
+        return "partial", (
+            f"the source did not serve everything: {extracted.stopped_reason}. What was "
+            "fetched is loaded; the next run continues from the raw zone"
+        )
+    if not summary.balanced:
+        missing = summary.entries_landed - summary.entries_loaded - summary.entries_quarantined
+        return "failed", (
+            f"{missing} entries that landed in the raw zone are neither loaded nor "
+            "quarantined: their page files are missing (see the warnings). Put the files "
+            "back, or land the entries again with `readouts run --since DATE`"
+        )
+    if summary.item_versions_loaded == 0 and summary.quarantined > 0:
+        return "failed", (
+            f"every one of the {summary.quarantined} entries this run brought was quarantined: "
+            "see staging.stg_quarantine for the reasons; nothing new reached the marts"
+        )
+    return "success", None
+
+
+class RunBook:
+    """One run as the warehouse's only writer."""
+
+    def __init__(self, settings: Settings, command: str, run_id: str | None = None) -> None:
+        self.settings = settings
+        self.summary = RunSummary(
+            run_id or new_run_id(),
+            command,
+            None if command == "build" else settings.source,
+            datetime.now(UTC),
+        )
+        self.summary.warehouse = str(settings.warehouse_path)
+        self.validations = Validations()
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def run_id(self) -> str:
+        return self.summary.run_id
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.summary.stage_seconds[stage] = round(time.perf_counter() - started, 3)
+
+    def execute(self, body: Callable[[], None]) -> RunSummary:
+        """Runs `body` under the writer's lock; an expected failure (busy, source, data,
+        warehouse) ends the run with its status, message and exit code in the summary; a bug
+        is recorded and raised."""
+        settings, summary = self.settings, self.summary
+        try:
+            with hold_warehouse(
+                settings.build_path, run_id=summary.run_id, command=summary.command
+            ):
+                try:
+                    run_log.append(settings.run_log_path, summary)
+                    body()
+                except ExpectedFailure as error:
+                    self._fail(error, error.status, error.exit_code, str(error))
+                except BaseException as error:
+                    expected = unwritable(error)
+                    if expected is None:
+                        self._fail(error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
+                        raise
+                    self._fail(expected, expected.status, expected.exit_code, str(expected))
+                finally:
+                    if self.con is not None:
+                        self.con.close()
+                        self.con = None
+        except (WarehouseBusy, WarehouseUnwritable) as refused:
+            # refused before it started (busy, or the lock cannot be written): nothing but
+            # the run log can record it, where it can be written
+            finish(summary, refused.status, str(refused))
+            summary.exit_code = refused.exit_code
+            with suppress(OSError):
+                run_log.append(settings.run_log_path, summary)
+        _artifact(summary)
+        return summary
+
+    def _fail(self, error: BaseException, status: str, exit_code: int, message: str) -> None:
+        self.validations.absorb(error)
+        if isinstance(error, ValidationFailed):
+            message = f"validation failed, nothing was loaded: {error.first_line}"
+        finish(self.summary, status, message)
+        self.summary.exit_code = exit_code
+        disk = isinstance(error, WarehouseUnwritable)
+        if self.con is None and (disk or not isinstance(error, ExpectedFailure)):
+            # closed for publishing when it failed: the audit row still belongs there
+            with suppress(Exception):
+                self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
+        try:
+            record(self.con, self.settings, self.summary, self.validations)
+        except Exception:
+            # the run log line is written first; a warehouse that cannot take the audit row
+            # (the reason the run failed, perhaps) must not hide the original error, nor
+            # must a full disk that cannot take the run log line either
+            if self.con is None and not disk:
+                raise
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        # a rebuild starts from the raw zone, never from a copy of the published file
+        adopt = self.summary.command != "rebuild"
+        self.con = open_build(
+            self.settings.build_path, self.settings.warehouse_path, adopt_published=adopt
+        )
+        run_log.sync_to_audit(self.con, self.settings.run_log_path, self.summary.run_id)
+        return self.con
+
+    def build_models(self, models_fingerprint: str) -> BuildResult:
+        """dbt opens the build warehouse itself, so the writer's connection is closed while
+        it runs (everything before is committed) and reopened after, whatever happened: a
+        failed build is recorded in audit.runs like any other failure. A build that passed
+        makes the marts current and names this run's generation."""
+        assert self.con is not None
+        self.con.close()
+        self.con = None
+        try:
+            with self.timed("build"):
+                built = build_models(self.settings)
+        finally:
+            self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
+        with transaction(self.con):
+            record_models_fingerprint(self.con, models_fingerprint)
+            snapshot.mark_generation(self.con, self.run_id)
+        self.summary.models_built = built.models_built
+        self.summary.tests_passed = built.tests_passed
+        return built
+
+    def note_extract(self, extracted: ExtractResult) -> None:
+        summary = self.summary
+        summary.pages_fetched = extracted.pages_fetched
+        summary.entries_new = extracted.entries_new
+        summary.stopped_reason = extracted.stopped_reason
+        summary.warnings += list(extracted.stepped_over)
+
+    def note_staged(self, staged: Staged) -> None:
+        warnings = self.summary.warnings
+        warnings += staged.set_aside
+        warnings += [f"page file missing, skipped: {m}" for m in staged.batch.missing_pages]
+        if staged.recovered:
+            warnings.append(
+                f"{staged.recovered} page files on disk were missing from the manifest and "
+                "were listed again"
+            )
+
+    def note_validation(self, outcome: ValidationOutcome) -> None:
+        self.validations.staged.extend(outcome.results)
+        self.validations.quarantined.update(outcome.quarantined)
+
+    def count(self, loaded: LoadResult | None = None) -> None:
+        """The run's own counts, and the warehouse's totals."""
+        con, summary = self.con, self.summary
+        assert con is not None
+        summary.calls = con.execute("SELECT count(*) FROM marts.calls").fetchone()[0]
+        summary.calls_to_review = calls_to_review(con)
+        if loaded is None:
+            return
+        summary.item_versions_loaded = loaded.item_versions
+        summary.item_versions_rewritten = loaded.rewritten
+        summary.new_items = loaded.new_items
+        summary.new_versions = loaded.new_versions
+        summary.quarantined = loaded.quarantined
+        landed, loaded_entries, quarantined = reconcile(con, self.settings.source)
+        summary.entries_landed = landed
+        summary.entries_loaded = loaded_entries
+        summary.entries_quarantined = quarantined
+
+    def conclude(self, extracted: ExtractResult | None) -> None:
+        """The run's status: its source and its entries, then its entries against its
+        source's own history (marts.source_health)."""
+        assert self.con is not None
+        settings = self.settings
+        drifts = run_drifts(self.con, settings.source, self.run_id, settings.reference_dir)
+        self.summary.warnings += [drift.line() for drift in drifts]
+        finish(self.summary, *with_drift(*status_of(self.summary, extracted), drifts))
+
+    def publish(self) -> None:
+        """Records the run as it stands in audit.runs, then publishes the build warehouse
+        when the published file is missing or older (the published file carries this run's
+        audit row), then the exports and the report when they are missing or older, then
+        records the run's final state, in the run log and audit.runs. Until then the run log
+        says the run is running: one killed while publishing is recorded as interrupted by
+        the next run, which finishes the job and removes the half-copied file. A failed run
+        publishes nothing."""
+        settings, summary = self.settings, self.summary
+        con = self.con
+        assert con is not None
+        held = summary.status == "failed" or not settings.publish
+        record(con, settings, summary, self.validations, log=held)
+        if held:
+            return
+        snapshot.remove_leftovers(settings.warehouse_path)
+        current = snapshot.generation(con)
+        with self.timed("publish"):
+            if current is not None and (
+                snapshot.published_generation(settings.build_path, settings.warehouse_path)
+                != current
+            ):
+                snapshot.checkpoint_and_close(con)
+                self.con = None
+                failpoint("publish")
+                snapshot.publish(settings.build_path, settings.warehouse_path, current)
+                summary.published = True
+                self.con = con = open_build(settings.build_path, settings.warehouse_path)
+            if settings.warehouse_path.exists():
+                summary.published |= publish_exports(con, settings, summary.run_id, current)
+        record(con, settings, summary, None)
+
+
+@dataclass
+class SourcesSummary:
+    """The runs of a flow over several sources, one per source, each isolated: a source
+    that fails (unreachable, systemic validation failure, even a bug) does not stop the
+    others from loading and publishing."""
+
+    summaries: list[RunSummary]
+
+    @property
+    def exit_code(self) -> int:
+        codes = {s.exit_code or 0 for s in self.summaries}
+        return next((code for code in SEVERITY if code in codes), 0)
+
+    @property
+    def status(self) -> str:
+        """'busy' when the only sources that did not run were kept out by another writer:
+        like a one-source run, a skip that the next scheduled run catches up on."""
+        failed = [s for s in self.summaries if s.exit_code]
+        if not failed:
+            return "success"
+        if all(s.status == "busy" for s in failed):
+            return "busy"
+        if all(s.status == "warned" for s in failed):
+            return "warned"
+        return f"{', '.join(str(s.source) for s in failed)} did not succeed"
+
+    @property
+    def message(self) -> str:
+        return "; ".join(
+            f"{s.source}: {s.status}: {s.message}" for s in self.summaries if s.exit_code
+        )
+
+    @property
+    def warnings(self) -> list[str]:
+        return [warning for s in self.summaries for warning in s.warnings]
+
+    def lines(self) -> list[str]:
+        out = []
+        for summary in self.summaries:
+            out.append(f"== {summary.source}")
+            out += summary.lines()
+        return out
+
+    def one_line(self) -> str:
+        return " | ".join(s.one_line() for s in self.summaries)
+
+
+def failed_unexpectedly(settings: Settings, command: str, source: str, error: Exception):
+    """A bug in one source of a run over several: recorded, so that the others still run."""
+    summary = RunSummary(new_run_id(), command, source, datetime.now(UTC))
+    finish(summary, "failed", f"{type(error).__name__}: {error}")
+    summary.exit_code = EXIT_BUG
+    run_log.append(settings.run_log_path, summary)
+    return summary
+
+
+def state_of(summary: RunSummary | SourcesSummary) -> State:
+    """The Prefect state that says what the exit code says: Completed for 0; Completed
+    named Skipped for busy (nothing changed; the next run catches up) and Warned for a
+    drift (loaded and published); Failed for every failure. The summary is its data."""
+    line = summary.one_line()
+    if summary.status == "busy":
+        return Completed(
+            name="Skipped",
+            message=f"Skipped because the writer was busy: {summary.message}",
+            data=summary,
+        )
+    if summary.exit_code == EXIT_DRIFT:
+        drifts = [w for w in summary.warnings if w.startswith("drift: ")]
+        return Completed(name="Warned", message="\n".join([line, *drifts]), data=summary)
+    if summary.exit_code:
+        return Failed(message=line, data=summary)
+    return Completed(message=line, data=summary)
+
+
+def summary_of(state: State) -> RunSummary | SourcesSummary:
+    """The summary a flow run's final state carries; a bug's exception is raised again."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return result
