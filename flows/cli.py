@@ -39,23 +39,18 @@ def _base_url(value: str) -> str:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="readouts",
-        description="A data warehouse of the official readouts of leaders' phone calls.",
+def _common(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--data-dir", type=Path, help="root of data/ (env READOUTS_DATA_DIR)")
+    sub.add_argument(
+        "--warehouse",
+        type=Path,
+        help="DuckDB file (env READOUTS_WAREHOUSE; default DATA_DIR/warehouse/readouts.duckdb)",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
 
-    def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--data-dir", type=Path, help="root of data/ (env READOUTS_DATA_DIR)")
-        sub.add_argument(
-            "--warehouse",
-            type=Path,
-            help="DuckDB file (env READOUTS_WAREHOUSE; default DATA_DIR/warehouse/readouts.duckdb)",
-        )
 
+def _run_parser(commands) -> None:
     run = commands.add_parser("run", help="extract, normalise, validate, load, build the marts")
-    common(run)
+    _common(run)
     run.add_argument(
         "--source",
         choices=(*SOURCE_NAMES, ALL_SOURCES),
@@ -100,20 +95,30 @@ def _parser() -> argparse.ArgumentParser:
         help="try again the pages set aside after failing validation in several runs",
     )
 
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readouts",
+        description="A data warehouse of the official readouts of leaders' phone calls.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    _run_parser(commands)
+
     rebuild = commands.add_parser(
         "rebuild",
         help="set the build warehouse aside and rebuild it from the raw zone (no fetching)",
     )
-    common(rebuild)
+    _common(rebuild)
 
     build = commands.add_parser("build", help="rebuild the SQL models from what is loaded")
-    common(build)
+    _common(build)
 
     docs = commands.add_parser(
         "docs",
         help="write dbt's docs site (models, columns, tests, lineage) beside the warehouse",
     )
-    common(docs)
+    _common(docs)
 
     demo = commands.add_parser(
         "demo", help="run the real flow on the bundled sample feed, served on 127.0.0.1"
@@ -121,25 +126,25 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--fresh", action="store_true", help="start from an empty demo warehouse")
 
     query = commands.add_parser("query", help="run SQL on a read-only connection")
-    common(query)
+    _common(query)
     query.add_argument("sql", help='the SQL to run, e.g. "select * from marts.calls"')
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     export = commands.add_parser(
         "export", help="write the marts as Parquet and CSV, and the report"
     )
-    common(export)
+    _common(export)
 
     serve = commands.add_parser(
         "serve", help="run the flow on a cron schedule (needs `prefect server start`)"
     )
     serve.add_argument("--cron", default=None, help="cron expression (default '17 * * * *')")
     serve.add_argument("--timezone", default=None, help="the cron's time zone (default UTC)")
-    _deploy_parser(commands, common)
+    _deploy_parser(commands)
     return parser
 
 
-def _deploy_parser(commands, common) -> None:
+def _deploy_parser(commands) -> None:
     deploy = commands.add_parser(
         "deploy",
         help="create or update the scheduled deployment on a Prefect work pool (prefect.yaml)",
@@ -151,7 +156,7 @@ def _deploy_parser(commands, common) -> None:
     deploy.add_argument(
         "--timezone", default=None, help="the cron's time zone (env READOUTS_TIMEZONE; default UTC)"
     )
-    common(deploy)
+    _common(deploy)
     deploy.add_argument(
         "--pause", type=float, dest="pause_seconds", help="seconds between requests"
     )

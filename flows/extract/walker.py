@@ -248,6 +248,49 @@ def _covered(checkpoint: dict, since: date, until: date | None) -> bool:
     return False
 
 
+@dataclass
+class _Checkpoint:
+    """Where the next walk over the same range resumes (the raw zone's checkpoint.json):
+    a backfill's next page under its range, an incremental walk's under a key of its own,
+    and the ranges completed."""
+
+    zone: RawZone
+    key: list[str | None] | None  # [since, until] of a backfill; None for an incremental walk
+    state: dict
+    resume: int = 0
+
+    @classmethod
+    def open(cls, zone: RawZone, since: date | None, until: date | None) -> _Checkpoint:
+        state = zone.read_checkpoint()
+        key = [since.isoformat(), until.isoformat() if until else None] if since else None
+        if key is None:
+            return cls(zone, None, state, state.get(_INCREMENTAL, 0))
+        return cls(zone, key, state, state.get("next_page", 0) if state.get("range") == key else 0)
+
+    def save(self, next_page: int | None) -> None:
+        if self.key is None:
+            state = {k: v for k, v in self.state.items() if k != _INCREMENTAL}
+            if next_page is not None:
+                state[_INCREMENTAL] = next_page
+        else:
+            state = {k: v for k, v in self.state.items() if k in ("completed", _INCREMENTAL)}
+            if next_page is not None:
+                state.update(range=self.key, next_page=next_page)
+        self.state = state
+        self.zone.write_checkpoint(state)
+
+    def complete(self) -> None:
+        self.save(None)
+        if self.key is not None:
+            self.state["completed"] = [*self.state.get("completed", []), self.key]
+            self.zone.write_checkpoint(self.state)
+
+    def take_resume(self) -> int:
+        page_no, self.resume = self.resume, 0
+        log.info("resuming the interrupted walk at page %d", page_no)
+        return page_no
+
+
 def walk_feed(
     source: Source,
     client: PoliteClient,
@@ -278,80 +321,28 @@ def walk_feed(
         feed_path=feed_path,
         known=zone.landed_entry_keys(),
     )
-    checkpoint = zone.read_checkpoint()
-    if since is not None and _covered(checkpoint, since, until):
+    if since is not None and _covered(zone.read_checkpoint(), since, until):
         log.info("an earlier backfill already covered %s .. %s", since, until)
         since = until = None
-    key = [since.isoformat(), until.isoformat() if until else None] if since else None
-    if key is None:
-        resume = checkpoint.get(_INCREMENTAL, 0)
-    else:
-        resume = checkpoint.get("next_page", 0) if checkpoint.get("range") == key else 0
-
-    def save(next_page: int | None) -> None:
-        nonlocal checkpoint
-        if key is None:
-            checkpoint = {k: v for k, v in checkpoint.items() if k != _INCREMENTAL}
-            if next_page is not None:
-                checkpoint[_INCREMENTAL] = next_page
-        else:
-            kept = {k: v for k, v in checkpoint.items() if k in ("completed", _INCREMENTAL)}
-            checkpoint = kept if next_page is None else {**kept, "range": key}
-            if next_page is not None:
-                checkpoint["next_page"] = next_page
-        zone.write_checkpoint(checkpoint)
-
-    page_no = 1
-    stepped_over: list[str] = []
+    checkpoint = _Checkpoint.open(zone, since, until)
+    page_no, stepped_over = 1, []
     declared_next = True  # the page before page 1 is the site's promise that the feed exists
     try:
         if since is not None and until is not None:
-            page_no = resume or walk.find_first_page_up_to(until)
+            page_no = checkpoint.resume or walk.find_first_page_up_to(until)
         while True:
             try:
                 page, fresh = walk.read(page_no)
-            except _NotFound as missing:
-                if page_no > 1 and not declared_next:
-                    raise _Stop(
-                        f"page {page_no} does not exist (404): the feed ends there", True
-                    ) from None
-                linked = "the feed's first page" if page_no == 1 else "linked as next"
-                failure = _PageFailed(
-                    f"page {page_no} ({missing.url}) answered 404 although it is {linked}"
-                )
+            except (_NotFound, _PageFailed) as problem:
+                failure = _as_failure(problem, page_no, declared_next)
                 page_no = _step_over(walk, page_no, failure, max_page_failures, stepped_over)
-                save(page_no)
-                continue
-            except _PageFailed as failure:
-                page_no = _step_over(walk, page_no, failure, max_page_failures, stepped_over)
-                save(page_no)
-                continue
-            declared_next = page.next_is_declared
-            if not page.entries:
-                raise _Stop(f"page {page_no} holds no entries: the feed ends there", True)
-            if since is None:
-                if not fresh and page_no >= overlap_pages:
-                    if resume > page_no:
-                        log.info("resuming the interrupted walk at page %d", resume)
-                        page_no, resume = resume, 0
-                        save(page_no)
-                        continue
-                    raise _Stop(f"page {page_no} holds nothing new", True)
-            elif (walk.oldest(page_no) or "9999") < since.isoformat():
-                raise _Stop(f"page {page_no} reaches entries older than {since}", True)
-            if not page.has_next:
-                raise _Stop(f"page {page_no} is the last page", True)
-            page_no += 1
-            if since is not None and not fresh and resume > page_no:
-                log.info("resuming the backfill at page %d", resume)
-                page_no = resume
-            save(page_no)
+            else:
+                declared_next = page.next_is_declared
+                page_no = _next_page(walk, page_no, page, fresh, since, overlap_pages, checkpoint)
+            checkpoint.save(page_no)
     except _Stop as stop:
         if stop.complete:
-            save(None)
-            if since is not None:
-                done = [*checkpoint.get("completed", []), key]
-                zone.write_checkpoint({**checkpoint, "completed": done})
+            checkpoint.complete()
         log.info("extract stopped: %s", stop.reason)
         return ExtractResult(
             walk.fetched,
@@ -366,6 +357,44 @@ def walk_feed(
 
 
 _INCREMENTAL = "incremental_next_page"
+
+
+def _as_failure(problem: Exception, page_no: int, declared_next: bool) -> _PageFailed:
+    """A 404 ends the feed only where the page before did not itself link a next page."""
+    if not isinstance(problem, _NotFound):
+        assert isinstance(problem, _PageFailed)
+        return problem
+    if page_no > 1 and not declared_next:
+        raise _Stop(f"page {page_no} does not exist (404): the feed ends there", True)
+    linked = "the feed's first page" if page_no == 1 else "linked as next"
+    return _PageFailed(f"page {page_no} ({problem.url}) answered 404 although it is {linked}")
+
+
+def _next_page(
+    walk: _Walk,
+    page_no: int,
+    page: AtomPage,
+    fresh: int,
+    since: date | None,
+    overlap_pages: int,
+    checkpoint: _Checkpoint,
+) -> int:
+    """The page to read after `page_no`; raises _Stop where the walk is done."""
+    if not page.entries:
+        raise _Stop(f"page {page_no} holds no entries: the feed ends there", True)
+    if since is None:
+        if not fresh and page_no >= overlap_pages:
+            if checkpoint.resume > page_no:
+                return checkpoint.take_resume()
+            raise _Stop(f"page {page_no} holds nothing new", True)
+    elif (walk.oldest(page_no) or "9999") < since.isoformat():
+        raise _Stop(f"page {page_no} reaches entries older than {since}", True)
+    if not page.has_next:
+        raise _Stop(f"page {page_no} is the last page", True)
+    if since is not None and not fresh and checkpoint.resume > page_no + 1:
+        log.info("resuming the backfill at page %d", checkpoint.resume)
+        return checkpoint.resume
+    return page_no + 1
 
 
 def _step_over(
