@@ -381,7 +381,7 @@ def state_of(summary: RunSummary | SourcesSummary) -> State:
     if summary.status == "busy":
         return Completed(
             name="Skipped",
-            message=f"Skipped because the writer was busy: {summary.message}",
+            message=f"Skipped because the writer was busy: {line}",
             data=summary,
         )
     if summary.exit_code == EXIT_DRIFT:

@@ -93,10 +93,11 @@ class RunSummary:
         seconds = (
             f"{(self.ended_at - self.started_at).total_seconds():.1f}s" if self.ended_at else "?"
         )
+        source = f"{self.source}: " if self.source else ""
         line = (
-            f"{self.started_at:%Y-%m-%d %H:%M:%S}Z run {self.run_id} {self.status}: "
-            f"{self.new_items} new items, {self.calls} calls, {self.quarantined} quarantined, "
-            f"{seconds}"
+            f"{self.started_at:%Y-%m-%d %H:%M:%S}Z run {self.run_id} {self.status}: {source}"
+            f"{self.new_items} new items, {self.quarantined} quarantined in this run; "
+            f"{self.calls} calls in the warehouse in all, {seconds}"
         )
         return f"{line} - {self.message}" if self.message and self.status != "success" else line
 
