@@ -202,6 +202,18 @@ def test_an_unreachable_source_is_not_a_success(tmp_path, tally, capsys):
         assert (record["status"], record["exit_code"]) == ("partial", EXIT_SOURCE)
 
 
+def test_an_ad_hoc_run_that_fails_ends_failed_in_prefect(tmp_path):
+    """Not only the scheduled flow: `readouts run`'s own flow run is Failed when its exit
+    code is not 0, with one message naming the source and saying what to do."""
+    from flows.pipeline import readouts_run
+
+    with FeedServer({}) as server:
+        base_url = server.base_url
+    state = readouts_run(flow_settings(base_url, tmp_path), return_state=True)
+    assert state.is_failed()
+    assert "partial: kremlin:" in state.message and "--base-url" in state.message
+
+
 def test_every_entry_quarantined_is_a_failure(tmp_path, tally):
     settings = flow_settings("http://unused", tmp_path)
     items = [item(0, title=None), item(1, title=None)]
