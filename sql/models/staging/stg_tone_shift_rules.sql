@@ -1,0 +1,7 @@
+select
+    kind,
+    cast(window_days as integer) as window_days,
+    cast(min_baseline as integer) as min_baseline,
+    cast(nullif(threshold, '') as double) as threshold,
+    description
+from {{ ref('tone_shift_rules') }}
