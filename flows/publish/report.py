@@ -572,12 +572,54 @@ def source_health(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
     }
 
 
+TONE_SHIFTS_SHOWN = 20
+
+
+def tone_shifts(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    """The latest changes of tone (marts.tone_shifts), each with its baseline in words and
+    the new call's evidence; each government's readouts against their own history."""
+    if not _table_exists(con, "marts", "tone_shifts"):
+        return {"rows": [], "limit": TONE_SHIFTS_SHOWN}
+    rows = con.execute(
+        """
+        select s.source, s.call_date, s.counterpart_name, s.kind, s.labels, s.baseline_calls,
+            s.baseline_from, s.baseline_to, s.baseline_descriptors, s.descriptors, s.evidence,
+            c.url, c.title
+        from marts.tone_shifts as s
+        inner join marts.calls as c using (source, item_id)
+        order by s.call_date desc, s.source, s.item_id, s.kind
+        limit ?
+        """,
+        [TONE_SHIFTS_SHOWN],
+    ).fetchall()
+    names = [
+        "source",
+        "date",
+        "counterpart",
+        "kind",
+        "labels",
+        "baseline_calls",
+        "baseline_from",
+        "baseline_to",
+        "baseline_descriptors",
+        "descriptors",
+        "evidence",
+        "url",
+        "title",
+    ]
+    return {
+        "rows": [dict(zip(names, row, strict=True)) for row in rows],
+        "limit": TONE_SHIFTS_SHOWN,
+    }
+
+
 SECTIONS: list[Section] = [
     Section("calls-per-month", "Calls per month", calls_per_month),
     Section("counterparts", "Calls by counterpart", counterparts_overview),
     Section("tone", "Tone descriptors over time", tone_over_time),
     Section("topics", "Topics by counterpart", topics_by_counterpart),
     Section("latest", "Latest calls and their evidence", latest_calls),
+    Section("tone-shifts", "Tone shifts: each call against the counterpart's history", tone_shifts),
     Section("call-pairs", "One call, two readouts", call_pairs),
     Section("review", "Calls awaiting review", review_queue),
     Section("validation", "Validation status", validation_status),

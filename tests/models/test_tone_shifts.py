@@ -62,3 +62,16 @@ def test_a_counterpart_with_too_short_a_history_gets_no_row(shifts):
 
 def test_the_consistent_calls_are_not_shifts(shifts):
     assert {item_id for item_id, *_ in shifts} == {"9007"}
+
+
+def test_a_signal_change_says_its_direction(tmp_path):
+    start = date(2018, 1, 10)
+    satisfied = "They expressed satisfaction with the level of bilateral cooperation."
+    items = [_call(n, start + timedelta(days=20 * n), FINLAND, satisfied) for n in range(4)]
+    items.append(_call(4, start + timedelta(days=100), FINLAND, "They discussed trade."))
+    con = build_warehouse(items[::-1], tmp_path)
+    rows = con.execute(
+        "select item_id, labels from marts.tone_shifts where kind = 'signal_change'"
+    ).fetchall()
+    con.close()
+    assert rows == [("9004", ["-expressed_satisfaction"])]

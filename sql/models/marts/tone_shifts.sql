@@ -146,7 +146,12 @@ shifts as (
         )
 
     union all
-    select b.source, b.item_id, b.counterpart_key, b.kind, list_sort(list(u.signal))
+    select
+        b.source,
+        b.item_id,
+        b.counterpart_key,
+        b.kind,
+        list_sort(list((case when s.present then '+' else '-' end) || u.signal))
     from baselines as b
     inner join signal_use as u using (source, item_id, counterpart_key)
     inner join signals as s using (source, item_id, counterpart_key, signal)
