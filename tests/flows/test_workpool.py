@@ -1,4 +1,4 @@
-"""Scheduled runs on a Prefect work pool, as an operator runs them: the README's commands
+"""Scheduled runs on a Prefect work pool, as an operator runs them: the commands of docs/operations.md
 against a real `prefect server start` on a free port of 127.0.0.1, two process workers, and
 the bundled demo feed served on 127.0.0.1, so that the deployed runs really extract.
 
@@ -35,7 +35,7 @@ from tests.flows.helpers import query
 
 pytestmark = pytest.mark.slow
 
-# The README's work-pool block, comments aside; the test checks that it is still this.
+# The work-pool block of docs/operations.md, comments aside; the test checks that it is still this.
 README_COMMANDS = [
     "prefect server start",
     "export PREFECT_API_URL=http://127.0.0.1:4200/api",
@@ -52,7 +52,7 @@ RUN_TIMEOUT = 120  # seconds for one deployed run to reach a final state
 
 
 def readme_block() -> list[str]:
-    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    text = (PROJECT_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     after = text.split(README_MARKER, 1)[1]
     block = after.split("```sh\n", 1)[1].split("```", 1)[0]
     lines = [line.split("#", 1)[0].strip() for line in block.splitlines()]

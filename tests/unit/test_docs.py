@@ -1,0 +1,38 @@
+"""The README is a front door: short, with the two commands, and a link to every page of
+docs/; every relative link in the README and docs/ points at a file that exists."""
+
+from __future__ import annotations
+
+import re
+
+from flows.settings import PROJECT_ROOT
+
+README = PROJECT_ROOT / "README.md"
+DOCS = PROJECT_ROOT / "docs"
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def test_the_readme_is_a_front_door():
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 250
+    assert "./scripts/demo.sh" in text and "./scripts/test.sh" in text
+    assert "./scripts/test.sh --fast" in text
+    linked = set(LINK.findall(text))
+    pages = {f"docs/{page.name}" for page in DOCS.glob("*.md")}
+    assert pages <= linked, sorted(pages - linked)
+
+
+def test_every_relative_link_points_at_a_file():
+    broken = []
+    for page in [README, *DOCS.glob("*.md")]:
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            if not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(PROJECT_ROOT)}: {target}")
+    assert not broken, broken
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "exec ./scripts/test.sh\n" in ci
