@@ -223,15 +223,18 @@ def parsed(warehouse: Path, paths: DbtPaths, reference_dir: Path = REFERENCE_DIR
 
 
 def _close_database() -> None:
-    """dbt-duckdb keeps its database open in a class attribute after a failed command; the
-    writer reopens the file next (with the same configuration) and must be the only one
-    holding it when it checkpoints and copies it for publishing."""
+    """dbt-duckdb keeps its database open after a command (a failed one too); the writer
+    reopens the file next (with the same configuration) and must be the only one holding it
+    when it checkpoints and copies it for publishing. Through the adapter's public class
+    methods: its environment, closed, then forgotten."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
-    with DuckDBConnectionManager._LOCK:
-        environment, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
-    if environment is not None:
-        environment.close()
+    try:
+        environment = DuckDBConnectionManager.env()
+    except Exception:  # no environment: nothing is open
+        return
+    DuckDBConnectionManager.close_all_connections()
+    environment.close()
 
 
 def build(
