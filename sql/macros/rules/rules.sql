@@ -75,10 +75,15 @@
     {{ return(rule_case(source_column, branches, signal_hits_of(subject))) }}
 {%- endmacro -%}
 
+{#- Each hit also carries 'party': the words a pattern's {party} slot took (the models keep
+    the hit only when they name a side of the call), '' for a hit without a slot. -#}
 {%- macro signal_hits_of(subject, source=none) -%}
     {%- set entries = [] -%}
     {%- for signal, pattern in rule_signals(source) -%}
-        {%- do entries.append([("signal", rule_literal(signal)), ("hits", rule_located(pattern, subject))]) -%}
+        {%- do entries.append([
+            ("signal", rule_literal(signal)),
+            ("hits", rule_located(rule_signal_regex(signal, pattern), subject, ["party"])),
+        ]) -%}
     {%- endfor -%}
     {{ return(rule_struct_list(entries)) }}
 {%- endmacro -%}
