@@ -82,7 +82,7 @@ paired as (
         and not exists (
             select 1 from matched as m where m.b_source = l.source and m.b_item_id = l.item_id
         )
-)
+),
 
 pairs as (
     select distinct
