@@ -21,10 +21,10 @@
 [^.;]*?(?:\s+and\s+(?:\S+\s+){0,3}?(?:reaffirmed|discussed|noted|agreed|confirmed|expressed|praised|stressed|emphasised)\b|[.;]|$)
 {%- endmacro -%}
 
-{#- What a signal's {party} slot takes: the next words (up to six), whose beginning the models
+{#- What a signal's {party} slot takes: the next words (up to ten), whose beginning the models
     compare with the names of the call's two sides (int_call_parties). -#}
 {%- macro rule_party_slot() -%}
-\S+(?:\s+\S+){0,5}
+\S+(?:\s+\S+){0,9}
 {%- endmacro -%}
 
 {#- Words a party's name may follow in a {party} slot: determiners, and up to three capitalised

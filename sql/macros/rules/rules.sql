@@ -106,6 +106,16 @@
     {{ return(rule_struct_list(entries)) }}
 {%- endmacro -%}
 
+{#- The pattern a {party} slot's words must match: `alternation`, an SQL expression for the
+    call's two sides' names as a regex alternation (int_call_parties), after the lead words a
+    name may follow, or the words that name the other side whoever it is. -#}
+{%- macro party_pattern(alternation) -%}
+    {{ return(
+        rule_literal(rule_party_lead() ~ "(?:") ~ " || " ~ alternation ~ " || "
+        ~ rule_literal("|" ~ rule_party_generic() ~ ")(?:\\W|$)")
+    ) }}
+{%- endmacro -%}
+
 {#- The stretch of a sentence a greeting formula takes, from the greeting word to the end
     of its clause. -#}
 {%- macro greeting_spans(subject, source_column=none) -%}
@@ -156,6 +166,7 @@
         "topic_hits": topic_hits,
         "greeting_spans": greeting_spans,
     } -%}
+    {%- do run_query("create or replace macro reference.party_pattern(names) as " ~ party_pattern("names")) -%}
     {%- for name, make in makers.items() -%}
         {%- set body = make("s") -%}
         {%- if state.per_source -%}

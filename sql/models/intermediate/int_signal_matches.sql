@@ -39,9 +39,8 @@ party_patterns as (
     select
         source,
         item_id,
-        {{ rule_literal(rule_party_lead() ~ "(?:") }}
-        || string_agg(regexp_escape(name), '|' order by length(name) desc, name)
-        || {{ rule_literal("|" ~ rule_party_generic() ~ ")(?:\\W|$)") }} as pattern
+        {{ party_pattern("string_agg(regexp_escape(name), '|' order by length(name) desc, name)") }}
+            as pattern
     from {{ ref('int_call_parties') }}
     group by all
 ),
