@@ -45,3 +45,9 @@ def test_each_pair_says_where_the_two_capitals_differ(both_sources_run):
     # respond) and further contacts; only the Kremlin an exchange of views
     december_7 = next(row for row in rows if row[0] == "67315")
     assert december_7[3] == ["exchange_of_views: kremlin only"]
+    with duckdb.connect(str(both_sources_run.warehouse_path), read_only=True) as con:
+        listed = con.execute(  # the README's query, as written
+            "select leaders, call_date, one_side_only from "
+            "marts.call_pairs where len(one_side_only) > 0"
+        ).fetchall()
+    assert len(listed) == 2

@@ -58,6 +58,9 @@ def test_whitehouse_precision_and_recall_per_signal(both_sources_run, capsys):
 def test_the_whitehouse_gold_set_is_of_its_call_readouts(both_sources_run):
     with open(LABELS_DIR / "whitehouse_calls.csv", newline="", encoding="utf-8") as handle:
         calls = {row["item_id"] for row in csv.DictReader(handle)}
-    labelled = {item for item, _, _ in gold_labels("whitehouse_tone.csv")}
-    assert labelled <= calls
+    gold = gold_labels("whitehouse_tone.csv")
+    assert {item for item, _, _ in gold} <= calls
     assert len(calls) == 55
+    # as the README states: 58 signal labels, no descriptor
+    assert len([label for _, family, label in gold if family == "signal"]) == 58
+    assert not [label for _, family, label in gold if family == "descriptor"]
