@@ -132,6 +132,11 @@ MEANINGS = {
         {"expressed_satisfaction"},
         set(),
     ),
+    "96": (  # a joint subject cannot diverge from itself
+        "They discussed their shared concern about Finland's security.",
+        {"expressed_concern"},
+        {"divergence"},
+    ),
 }
 
 
