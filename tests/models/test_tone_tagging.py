@@ -132,6 +132,11 @@ MEANINGS = {
         {"expressed_satisfaction"},
         set(),
     ),
+    "97": (
+        "Sauli Niinisto conveyed his concern about the situation in Syria.",
+        {"expressed_concern"},
+        {"divergence"},
+    ),
     "96": (  # a joint subject cannot diverge from itself
         "They discussed their shared concern about Finland's security.",
         {"expressed_concern"},
