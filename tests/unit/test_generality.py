@@ -318,5 +318,5 @@ def test_third_parties_and_the_occasion_are_not_signals(rule_db):
     assert found == [
         {"expressed_satisfaction", "not expressed_satisfaction"},
         {"congratulations_or_greetings", "not congratulations_or_greetings"},
-        {"not expressed_concern"},
+        {"not expressed_concern", "not divergence"},  # the joint subject: never divergence
     ]
