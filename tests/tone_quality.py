@@ -1,5 +1,5 @@
-"""Precision and recall of the tone and topic marts against the hand-made gold set
-(tests/labels/corpus_tone.csv)."""
+"""Precision and recall of the tone and topic marts against the hand-made gold sets
+(tests/labels/corpus_tone.csv for the Kremlin, whitehouse_tone.csv for the White House)."""
 
 from __future__ import annotations
 
@@ -43,23 +43,30 @@ class Score:
         return self.true_positives / expected if expected else 1.0
 
 
-def gold_labels() -> set[tuple[str, str, str]]:
-    with open(LABELS_DIR / "corpus_tone.csv", newline="", encoding="utf-8") as handle:
+def gold_labels(file_name: str = "corpus_tone.csv") -> set[tuple[str, str, str]]:
+    with open(LABELS_DIR / file_name, newline="", encoding="utf-8") as handle:
         return {
             (row["item_id"], row["family"], SIGNAL_NAMES.get(row["label"], row["label"]))
             for row in csv.DictReader(handle)
         }
 
 
-def predicted_labels(warehouse: Path) -> set[tuple[str, str, str]]:
+def predicted_labels(
+    warehouse: Path, source: str | None = None, families: tuple[str, ...] = FAMILIES
+) -> set[tuple[str, str, str]]:
+    """The marts' labels, of one source's items when `source` is given."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
-            "select distinct item_id, label_kind, label from marts.tone_evidence"
+            "select distinct item_id, label_kind, label from marts.tone_evidence "
+            "where source = coalesce(?, source)",
+            [source],
         ).fetchall()
-    return {(item, kind, label) for item, kind, label in rows}
+    return {(item, kind, label) for item, kind, label in rows if kind in families}
 
 
-def score(gold: set, predicted: set) -> tuple[dict[str, Score], dict[tuple[str, str], Score]]:
+def score(
+    gold: set, predicted: set, families: tuple[str, ...] = FAMILIES
+) -> tuple[dict[str, Score], dict[tuple[str, str], Score]]:
     by_family: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     by_label: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for key in gold | predicted:
@@ -68,7 +75,7 @@ def score(gold: set, predicted: set) -> tuple[dict[str, Score], dict[tuple[str, 
         by_family[family][slot] += 1
         by_label[(family, label)][slot] += 1
     return (
-        {family: Score(*by_family[family]) for family in FAMILIES},
+        {family: Score(*by_family[family]) for family in families},
         {key: Score(*counts) for key, counts in sorted(by_label.items())},
     )
 

@@ -10,6 +10,7 @@ from flows.demo.server import FeedServer, feed_paths
 from flows.sources.kremlin.source import KremlinSource
 from tests.corpus_feed import corpus_items
 from tests.flows.helpers import flow_settings, table_fingerprints
+from tests.whitehouse_feed import whitehouse_feed_paths
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +52,22 @@ def demo_run(tmp_path_factory, prefect_harness):
         )
     assert summary.exit_code == 0, summary.message
     return settings, summary
+
+
+@pytest.fixture(scope="session")
+def both_sources_run(tmp_path_factory, corpus_dir, prefect_harness):
+    """Both real corpora through one run over all sources, HTTP included: the Kremlin's as Atom
+    pages, the White House's as WordPress RSS pages. Returns the settings."""
+    from flows.pipeline import run_sources_flow
+
+    data_dir = tmp_path_factory.mktemp("both")
+    with (
+        FeedServer(feed_paths(paginate(corpus_items()), KremlinSource.feed_path)) as kremlin,
+        FeedServer(whitehouse_feed_paths()) as whitehouse,
+    ):
+        settings = flow_settings(None, data_dir)
+        summary = run_sources_flow(
+            settings, base_urls={"kremlin": kremlin.base_url, "whitehouse": whitehouse.base_url}
+        )
+    assert summary.exit_code == 0, summary.message
+    return settings

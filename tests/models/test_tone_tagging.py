@@ -54,6 +54,97 @@ CASES = {
 }
 
 
+MEANINGS = {
+    # id: (body, signals that must be present, signals that must not)
+    "80": ("Vladimir Putin urged Sauli Niinisto to reconsider.", {"divergence"}, set()),
+    "81": (
+        "The leaders condemned the attack on civilians by the terrorists of ISIS.",
+        set(),
+        {"divergence"},
+    ),
+    "82": (
+        "The presidents strongly condemned Belarusian President Lukashenko's decision.",
+        set(),
+        {"divergence"},
+    ),
+    "83": (
+        "Sauli Niinisto expressed concern about Russia's military exercises near the border.",
+        {"divergence", "expressed_concern"},
+        set(),
+    ),
+    "84": (
+        "The leaders expressed concern about Belarus's actions on the border.",
+        {"expressed_concern"},
+        {"divergence"},
+    ),
+    "85": (
+        "Vladimir Putin made it clear to the Finnish side that Russia would respond.",
+        {"divergence"},
+        set(),
+    ),
+    "86": (
+        "Vladimir Putin warned that Russia would respond if Finland joined NATO.",
+        {"divergence"},
+        set(),
+    ),
+    "87": (
+        "The President of Finland expressed appreciation for Russia's help.",
+        {"expressed_gratitude"},
+        {"expressed_satisfaction"},
+    ),
+    "88": (
+        "Vladimir Putin welcomed the opportunity to discuss Arctic issues.",
+        set(),
+        {"expressed_satisfaction"},
+    ),
+    "89": (
+        "Vladimir Putin welcomed Finland's decision to reopen the border crossing.",
+        {"expressed_satisfaction"},
+        set(),
+    ),
+    "90": (
+        "Sauli Niinisto sent his best wishes for a successful summit in Helsinki.",
+        set(),
+        {"congratulations_or_greetings"},
+    ),
+    "91": (
+        "Vladimir Putin wished the President a speedy recovery.",
+        {"congratulations_or_greetings"},
+        set(),
+    ),
+    "92": (
+        "They discussed regional developments and issues of mutual concern.",
+        set(),
+        {"expressed_concern", "exchange_of_views"},
+    ),
+    "93": (
+        "The two leaders tasked their teams to follow up on the conversation.",
+        {"agreed_to_continue_contacts"},
+        set(),
+    ),
+    "94": (
+        "Vladimir Putin joined Sauli Niinisto in urging Belarus to release the detainees.",
+        set(),
+        {"divergence"},
+    ),
+    "95": (
+        "The leaders praised the level of bilateral cooperation.",
+        {"expressed_satisfaction"},
+        set(),
+    ),
+    "97": (
+        "Sauli Niinisto conveyed his concern about the situation in Syria.",
+        {"expressed_concern"},
+        {"divergence"},
+    ),
+    "96": (  # a joint subject cannot diverge from itself
+        "They discussed their shared concern about Finland's security.",
+        {"expressed_concern"},
+        {"divergence"},
+    ),
+}
+
+
 TRANSCRIPT = (
     "Vladimir Putin had a videoconference with the President of Finland. The President of Russia "
     "thanked his counterpart for the invitation.",
@@ -103,6 +194,10 @@ def warehouse(tmp_path_factory):
         ),
         call("61", "Police used tear gas against migrants at the border."),
     ]
+    # One meaning per signal (reference/README.md): the object of the verb decides whether a
+    # warning is divergence (the call's parties here: Russia and Finland), the words after
+    # "welcomed" or "best wishes" whether it is satisfaction or a greeting.
+    items += [call(key, text) for key, (text, _, _) in MEANINGS.items()]
     con = build_warehouse(items, tmp_path_factory.mktemp("tone"))
     yield con
     con.close()
@@ -154,6 +249,14 @@ def test_signals(warehouse, item_id, present, absent):
     signals = set(_labels(warehouse, item_id, "signal"))
     assert present <= signals
     assert not (absent & signals)
+
+
+@pytest.mark.parametrize("item_id", sorted(MEANINGS))
+def test_signals_mean_the_same_for_every_source(warehouse, item_id):
+    _, present, absent = MEANINGS[item_id]
+    signals = set(_labels(warehouse, item_id, "signal"))
+    assert present <= signals, (item_id, signals)
+    assert not (absent & signals), (item_id, signals)
 
 
 @pytest.mark.parametrize(

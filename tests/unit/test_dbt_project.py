@@ -119,3 +119,23 @@ def test_no_model_s_tests_list_the_sources():
     for path in SQL_DIR.glob("models/*/*.yml"):
         values = set(map(str, accepted(yaml.safe_load(path.read_text()))))
         assert not values & {*SOURCE_NAMES, *(f"{n} only" for n in SOURCE_NAMES)}, path
+
+
+def test_every_sources_signal_file_uses_the_shared_names():
+    """One meaning per signal (reference/README.md): a source's own signal file names only the
+    shared signals (or their 'not' rows), each at most once, with at most one {party} slot."""
+    import csv
+
+    def signals(path: Path) -> list[tuple[str, str]]:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return [(row["signal"], row["pattern"]) for row in csv.DictReader(handle)]
+
+    shared = signals(REFERENCE_DIR / "tone_signals.csv")
+    names = {name for name, _ in shared if not name.startswith("not ")}
+    assert len(names) == 8
+    for path in [REFERENCE_DIR / "tone_signals.csv", *REFERENCE_DIR.glob("*/*__tone_signals.csv")]:
+        rows = signals(path)
+        assert len({name for name, _ in rows}) == len(rows), path
+        for name, pattern in rows:
+            assert name.removeprefix("not ") in names, (path, name)
+            assert pattern.count("{party}") <= 1, (path, name)

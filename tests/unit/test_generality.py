@@ -241,3 +241,82 @@ def test_descriptors_outside_a_frame_are_not_found(rule_db):
     sentences = [t.format(d=spelling) for _, spelling in _spellings() for t in NON_FRAME_TEMPLATES]
     found = _descriptors(rule_db, sentences)
     assert [s for s, f in zip(sentences, found, strict=True) if f] == []
+
+
+# The object of the verb decides (reference/README.md, "What each signal means"): a warning,
+# an urging or a concern is divergence only when its object names a side of the call. Every
+# spelling of every country in the slot of every directed cue; the names of another country
+# never pass for them.
+PARTY_TEMPLATES = (
+    "The President urged {p} to de-escalate tensions.",
+    "He made it clear to {p} that the allies would respond.",
+    "He warned that the allies would respond if {p} crossed the border.",
+    "The President raised concerns about {p} practices on the border.",
+    "She strongly condemned {p} decision to close the border.",
+)
+
+
+def _country_spellings() -> list[tuple[str, str]]:
+    return [
+        (row["code"], spelling)
+        for row in COUNTRIES
+        for column in ("name", "official_names", "aliases", "adjectives")
+        for spelling in _split(row[column])
+    ]
+
+
+def _party_slots(con: duckdb.DuckDBPyConnection, sentences: list[str]) -> list[list[str]]:
+    rows = con.execute(
+        "select n, flatten(list_transform(list_filter(reference.signal_hits(s), "
+        "lambda h: h.signal = 'divergence'), lambda h: h.hits.party)) "
+        "from (select unnest(?) as s, generate_subscripts(?, 1) as n) order by n",
+        [sentences, sentences],
+    ).fetchall()
+    return [[party for party in found or [] if party] for _, found in rows]
+
+
+@pytest.mark.parametrize("template", PARTY_TEMPLATES)
+def test_the_object_of_a_directed_cue_is_any_country_spelling(rule_db, template):
+    spellings = _country_spellings()
+    sentences = [template.format(p=spelling) for _, spelling in spellings]
+    slots = _party_slots(rule_db, sentences)
+    missed = [s for s, found in zip(sentences, slots, strict=True) if len(found) != 1]
+    assert missed == []
+    names: dict[str, list[str]] = {}  # as int_call_parties gives them: every spelling
+    for code, spelling in spellings:
+        names.setdefault(code, []).append(spelling)
+    cases = [
+        {"slot": found[0], "names": names[code]}
+        for found, (code, _) in zip(slots, spellings, strict=True)
+    ]
+    checked = rule_db.execute(
+        "select list_transform(?, lambda c: regexp_matches(c.slot, reference.party_pattern("
+        "array_to_string(list_transform(c.names, lambda n: regexp_escape(n)), '|'))))",
+        [cases],
+    ).fetchone()[0]
+    assert [s for s, ok in zip(sentences, checked, strict=True) if not ok] == []
+    other = rule_db.execute(
+        "select regexp_matches(?, reference.party_pattern('Atlantis|Atlantean'))",
+        [slots[0][0]],
+    ).fetchone()[0]
+    assert other is False
+
+
+def test_third_parties_and_the_occasion_are_not_signals(rule_db):
+    rows = rule_db.execute(
+        "select list_filter(reference.signal_hits(s), lambda h: len(h.hits.matched) > 0) "
+        "from (select unnest(?) as s)",
+        [
+            [
+                "President Biden welcomed the opportunity to discuss climate.",
+                "He sent his best wishes for a successful summit.",
+                "They discussed issues of mutual concern.",
+            ]
+        ],
+    ).fetchall()
+    found = [{hit["signal"] for hit in hits} for (hits,) in rows]
+    assert found == [
+        {"expressed_satisfaction", "not expressed_satisfaction"},
+        {"congratulations_or_greetings", "not congratulations_or_greetings"},
+        {"not expressed_concern", "not divergence"},  # the joint subject: never divergence
+    ]

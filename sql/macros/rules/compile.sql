@@ -63,6 +63,19 @@
     {{ return(flags ~ "(" ~ before ~ ")(" ~ descriptor_list ~ ")" ~ parts[1]) }}
 {%- endmacro -%}
 
+{#- A signal's pattern with its {party} slot (at most one) made a capture group; a pattern
+    without a slot gets an empty group, so that every hit has the same fields. -#}
+{%- macro rule_signal_regex(signal, pattern) -%}
+    {%- set slots = pattern.count("{party}") -%}
+    {%- if slots > 1 -%}
+        {{ exceptions.raise_compiler_error("tone signal '" ~ signal ~ "': use {party} at most once") }}
+    {%- endif -%}
+    {%- if slots == 0 -%}
+        {{ return(pattern ~ "()") }}
+    {%- endif -%}
+    {{ return(pattern.replace("{party}", "(" ~ rule_party_slot() ~ ")")) }}
+{%- endmacro -%}
+
 {#- Rows of a seed, read when the model is compiled (dbt builds the seed first: the model
     declares it with depends_on). At parse time there is nothing to read yet. -#}
 {%- macro rule_rows(query) -%}

@@ -21,6 +21,23 @@
 [^.;]*?(?:\s+and\s+(?:\S+\s+){0,3}?(?:reaffirmed|discussed|noted|agreed|confirmed|expressed|praised|stressed|emphasised)\b|[.;]|$)
 {%- endmacro -%}
 
+{#- What a signal's {party} slot takes: the next words (up to ten), whose beginning the models
+    compare with the names of the call's two sides (int_call_parties). -#}
+{%- macro rule_party_slot() -%}
+\S+(?:\s+\S+){0,9}
+{%- endmacro -%}
+
+{#- Words a party's name may follow in a {party} slot: determiners, and up to three capitalised
+    words of a title ("Russian President Putin", "Prime Minister Kishida"). -#}
+{%- macro rule_party_lead() -%}
+^(?:(?i:the|a|an|this|that|its|his|her|their|our|both|also|again|strongly|firmly|publicly|directly)\s+)*(?:[A-Z][\w.-]*\s+){0,3}?
+{%- endmacro -%}
+
+{#- Words that name the other side of the call whoever it is. -#}
+{%- macro rule_party_generic() -%}
+(?i:him|her|his\s+counterpart|her\s+counterpart|the\s+other\s+side|each\s+other)
+{%- endmacro -%}
+
 {#- A pattern that matches nothing, for a rule the seeds leave out. -#}
 {%- macro rule_never() -%}
 [^\s\S]

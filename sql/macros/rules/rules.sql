@@ -75,10 +75,15 @@
     {{ return(rule_case(source_column, branches, signal_hits_of(subject))) }}
 {%- endmacro -%}
 
+{#- Each hit also carries 'party': the words a pattern's {party} slot took (the models keep
+    the hit only when they name a side of the call), '' for a hit without a slot. -#}
 {%- macro signal_hits_of(subject, source=none) -%}
     {%- set entries = [] -%}
     {%- for signal, pattern in rule_signals(source) -%}
-        {%- do entries.append([("signal", rule_literal(signal)), ("hits", rule_located(pattern, subject))]) -%}
+        {%- do entries.append([
+            ("signal", rule_literal(signal)),
+            ("hits", rule_located(rule_signal_regex(signal, pattern), subject, ["party"])),
+        ]) -%}
     {%- endfor -%}
     {{ return(rule_struct_list(entries)) }}
 {%- endmacro -%}
@@ -99,6 +104,16 @@
         {%- do entries.append([("topic", rule_literal(topic)), ("hits", rule_located(pattern, subject))]) -%}
     {%- endfor -%}
     {{ return(rule_struct_list(entries)) }}
+{%- endmacro -%}
+
+{#- The pattern a {party} slot's words must match: `alternation`, an SQL expression for the
+    call's two sides' names as a regex alternation (int_call_parties), after the lead words a
+    name may follow, or the words that name the other side whoever it is. -#}
+{%- macro party_pattern(alternation) -%}
+    {{ return(
+        rule_literal(rule_party_lead() ~ "(?:") ~ " || " ~ alternation ~ " || "
+        ~ rule_literal("|" ~ rule_party_generic() ~ ")(?:\\W|$)")
+    ) }}
 {%- endmacro -%}
 
 {#- The stretch of a sentence a greeting formula takes, from the greeting word to the end
@@ -151,6 +166,7 @@
         "topic_hits": topic_hits,
         "greeting_spans": greeting_spans,
     } -%}
+    {%- do run_query("create or replace macro reference.party_pattern(names) as " ~ party_pattern("names")) -%}
     {%- for name, make in makers.items() -%}
         {%- set body = make("s") -%}
         {%- if state.per_source -%}

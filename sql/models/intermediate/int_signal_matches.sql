@@ -18,6 +18,7 @@ matches as (
         hit.signal,
         unnest(hit.hits.prefixes) as prefix,
         unnest(hit.hits.matched) as matched_text,
+        unnest(hit.hits.party) as party_text,
         generate_subscripts(hit.hits.matched, 1) as n
     from hits
     where len(hit.hits.matched) > 0
@@ -29,6 +30,46 @@ positioned as (
         {{ match_offset('prefix', 'matched_text', 'source, item_id, sentence_no, signal', 'n') }}
             as offset_in_sentence
     from matches
+),
+
+-- A cue with a {party} slot counts only when the slot's words begin with a name of one of
+-- the call's two sides (int_call_parties): "urged Russia" in a call with Russia, not in a
+-- call between allies.
+party_patterns as (
+    select
+        source,
+        item_id,
+        {{ party_pattern("string_agg(regexp_escape(name), '|' order by length(name) desc, name)") }}
+            as pattern
+    from {{ ref('int_call_parties') }}
+    group by all
+),
+
+directed as (
+    select p.*
+    from positioned as p
+    left join party_patterns as pp on pp.source = p.source and pp.item_id = p.item_id
+    where coalesce(p.party_text, '') = ''
+        or coalesce(regexp_matches(p.party_text, pp.pattern), false)
+),
+
+-- A row 'not <signal>' names where that signal's cue is not the signal: a hit of the signal
+-- that overlaps one of its 'not' row in the same sentence does not count.
+kept as (
+    select d.*
+    from directed as d
+    where d.signal not like 'not %'
+        and not exists (
+            select 1
+            from directed as x
+            where x.signal = 'not ' || d.signal
+                and x.source = d.source
+                and x.item_id = d.item_id
+                and x.version = d.version
+                and x.sentence_no = d.sentence_no
+                and x.offset_in_sentence < d.offset_in_sentence + length(d.matched_text)
+                and d.offset_in_sentence < x.offset_in_sentence + length(x.matched_text)
+        )
 )
 
 select
@@ -43,4 +84,4 @@ select
     matched_text,
     sentence_start + offset_in_sentence as char_start,
     sentence_start + offset_in_sentence + length(matched_text) as char_end
-from positioned
+from kept

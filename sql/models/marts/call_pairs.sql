@@ -4,6 +4,14 @@
 -- names the other side's leader in office as its counterpart and their dates, each in its
 -- own source's time zone, are at most a day apart (the closest in time wins). A call only
 -- one side reported keeps its row with the other side empty: that silence is a finding.
+-- Per label, whether the two sides agree (both reported it, or neither did): a label means
+-- the same for every source (reference/README.md), and is compared only where both sources'
+-- rules define it (int_source_signals); otherwise the pair says so (not_comparable).
+{%- set signals = [
+    "expressed_satisfaction", "expressed_gratitude", "expressed_condolences",
+    "congratulations_or_greetings", "expressed_concern", "divergence", "exchange_of_views",
+    "agreed_to_continue_contacts",
+] %}
 with leaders as (
     select * from {{ ref('stg_sources') }}
 ),
@@ -74,48 +82,98 @@ paired as (
         and not exists (
             select 1 from matched as m where m.b_source = l.source and m.b_item_id = l.item_id
         )
+),
+
+pairs as (
+    select distinct
+        coalesce(a.source || '/' || a.item_id, '-') || ' + ' || coalesce(b.source || '/' || b.item_id, '-')
+            as pair_id,
+        coalesce(a.own_leader, b.other_leader) || ' - ' || coalesce(a.other_leader, b.own_leader)
+            as leaders,
+        least(a.call_date, b.call_date) as call_date,
+        case
+            when a.item_id is not null and b.item_id is not null then 'both'
+            else coalesce(a.source, b.source) || ' only'
+        end as reported_by,
+        case
+            when a.item_id is not null and b.item_id is not null then
+                a.source || ' ' || a.item_id || ' (' || strftime(a.call_date, '%Y-%m-%d')
+                || ', its own date) names ' || a.person_name || ' (' || a.country_code || '); '
+                || b.source || ' ' || b.item_id || ' (' || strftime(b.call_date, '%Y-%m-%d')
+                || ', its own date) names ' || b.person_name || ' (' || b.country_code || '); '
+                || p.days_apart || ' day(s) apart'
+        end as match_evidence,
+        p.days_apart,
+        a.source as a_source,
+        a.item_id as a_item_id,
+        a.title as a_title,
+        a.url as a_url,
+        a.call_date as a_call_date,
+        a.call_kind as a_call_kind,
+        a.word_count as a_word_count,
+        a.descriptors as a_descriptors,
+        a.signals as a_signals,
+        a.topics as a_topics,
+        b.source as b_source,
+        b.item_id as b_item_id,
+        b.title as b_title,
+        b.url as b_url,
+        b.call_date as b_call_date,
+        b.call_kind as b_call_kind,
+        b.word_count as b_word_count,
+        b.descriptors as b_descriptors,
+        b.signals as b_signals,
+        b.topics as b_topics
+    from paired as p
+    left join leader_calls as a on a.source = p.a_source and a.item_id = p.a_item_id
+    left join leader_calls as b on b.source = p.b_source and b.item_id = p.b_item_id
+),
+
+-- Per pair and signal: both sides reported the call, both sources' rules define the signal,
+-- and whether each side's readout carries it.
+compared as (
+    select
+        p.pair_id,
+        p.a_source,
+        p.b_source,
+        r.signal,
+        ra.signal is not null and rb.signal is not null as comparable,
+        list_contains(p.a_signals, r.signal) as on_a,
+        list_contains(p.b_signals, r.signal) as on_b
+    from pairs as p
+    cross join (select distinct signal from {{ ref('int_source_signals') }}) as r
+    left join {{ ref('int_source_signals') }} as ra on ra.source = p.a_source and ra.signal = r.signal
+    left join {{ ref('int_source_signals') }} as rb on rb.source = p.b_source and rb.signal = r.signal
+    where p.reported_by = 'both'
+),
+
+agreement as (
+    select
+        pair_id,
+        {%- for signal in signals %}
+        case when bool_or(signal = {{ rule_literal(signal) }} and comparable) then
+            bool_or(signal = {{ rule_literal(signal) }} and on_a = on_b)
+        end as {{ signal }}_agree,
+        {%- endfor %}
+        coalesce(list_sort(
+            list(signal || ': ' || case when on_a then a_source else b_source end || ' only')
+                filter (where comparable and on_a != on_b)
+        ), []) as one_side_only,
+        coalesce(list_sort(list(signal) filter (where not comparable)), []) as not_comparable
+    from compared
+    group by pair_id
 )
 
-select distinct
-    coalesce(a.source || '/' || a.item_id, '-') || ' + ' || coalesce(b.source || '/' || b.item_id, '-')
-        as pair_id,
-    coalesce(a.own_leader, b.other_leader) || ' - ' || coalesce(a.other_leader, b.own_leader)
-        as leaders,
-    least(a.call_date, b.call_date) as call_date,
+select
+    p.*,
+    {%- for signal in signals %}
+    g.{{ signal }}_agree,
+    {%- endfor %}
     case
-        when a.item_id is not null and b.item_id is not null then 'both'
-        else coalesce(a.source, b.source) || ' only'
-    end as reported_by,
-    case
-        when a.item_id is not null and b.item_id is not null then
-            a.source || ' ' || a.item_id || ' (' || strftime(a.call_date, '%Y-%m-%d')
-            || ', its own date) names ' || a.person_name || ' (' || a.country_code || '); '
-            || b.source || ' ' || b.item_id || ' (' || strftime(b.call_date, '%Y-%m-%d')
-            || ', its own date) names ' || b.person_name || ' (' || b.country_code || '); '
-            || p.days_apart || ' day(s) apart'
-    end as match_evidence,
-    p.days_apart,
-    a.source as a_source,
-    a.item_id as a_item_id,
-    a.title as a_title,
-    a.url as a_url,
-    a.call_date as a_call_date,
-    a.call_kind as a_call_kind,
-    a.word_count as a_word_count,
-    a.descriptors as a_descriptors,
-    a.signals as a_signals,
-    a.topics as a_topics,
-    b.source as b_source,
-    b.item_id as b_item_id,
-    b.title as b_title,
-    b.url as b_url,
-    b.call_date as b_call_date,
-    b.call_kind as b_call_kind,
-    b.word_count as b_word_count,
-    b.descriptors as b_descriptors,
-    b.signals as b_signals,
-    b.topics as b_topics
-from paired as p
-left join leader_calls as a on a.source = p.a_source and a.item_id = p.a_item_id
-left join leader_calls as b on b.source = p.b_source and b.item_id = p.b_item_id
-order by call_date, pair_id
+        when p.reported_by = 'both' then (len(p.a_descriptors) > 0) = (len(p.b_descriptors) > 0)
+    end as has_descriptor_agree,
+    g.one_side_only,
+    g.not_comparable
+from pairs as p
+left join agreement as g on g.pair_id = p.pair_id
+order by p.call_date, p.pair_id
