@@ -15,18 +15,21 @@ from flows.landing.raw_zone import RawZone
 from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction
 from flows.models.project import DbtPaths, build
-from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
 from flows.settings import REFERENCE_DIR
-from flows.sources.kremlin.source import KremlinSource
+from flows.sources import get_source
 
 
 def staged_batch(
-    items: Sequence[FeedItem], directory: Path, reference_dir: Path = REFERENCE_DIR
+    items: Sequence[FeedItem],
+    directory: Path,
+    reference_dir: Path = REFERENCE_DIR,
+    source_name: str = "kremlin",
 ) -> StagedBatch:
-    """`items` landed as feed pages in a raw zone under `directory` and normalised."""
-    zone = RawZone(directory / "raw", "kremlin")
-    source = KremlinSource(Reference(reference_dir))
+    """`items` landed as feed pages of `source_name` in a raw zone under `directory` and
+    normalised."""
+    zone = RawZone(directory / "raw", source_name)
+    source = get_source(source_name, reference_dir)
     for number, body in paginate(items).items():
         fetch = FetchResult(source.page_url("http://x", number), datetime.now(UTC), 200, body)
         page = source.parse_page(body)
@@ -36,9 +39,12 @@ def staged_batch(
 
 
 def build_warehouse(
-    items: Sequence[FeedItem], directory: Path, reference_dir: Path = REFERENCE_DIR
+    items: Sequence[FeedItem],
+    directory: Path,
+    reference_dir: Path = REFERENCE_DIR,
+    source_name: str = "kremlin",
 ) -> duckdb.DuckDBPyConnection:
-    batch = staged_batch(items, directory, reference_dir)
+    batch = staged_batch(items, directory, reference_dir, source_name)
     path = directory / "warehouse.duckdb"
     con = connect(path)
     ensure_schema(con)
