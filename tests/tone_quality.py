@@ -43,8 +43,8 @@ class Score:
         return self.true_positives / expected if expected else 1.0
 
 
-def gold_labels() -> set[tuple[str, str, str]]:
-    with open(LABELS_DIR / "corpus_tone.csv", newline="", encoding="utf-8") as handle:
+def gold_labels(file_name: str = "corpus_tone.csv") -> set[tuple[str, str, str]]:
+    with open(LABELS_DIR / file_name, newline="", encoding="utf-8") as handle:
         return {
             (row["item_id"], row["family"], SIGNAL_NAMES.get(row["label"], row["label"]))
             for row in csv.DictReader(handle)
