@@ -95,7 +95,7 @@ def test_the_demo_shows_one_call_from_both_capitals(demo_run):
     """The White House sample's call of 30 Dec 2021 pairs with the Kremlin sample's readout
     of it; a call only one side reported keeps its row."""
     settings, sources = demo_run
-    assert [s.source for s in sources.summaries] == ["kremlin", "whitehouse"]
+    assert [s.source for s in sources.summaries] == ["kremlin", "whitehouse", "kremlin_ru"]
     reported = dict(
         query(
             settings.warehouse_path,

@@ -128,6 +128,8 @@ def nominative_name(name: str) -> str:
         # "Аль Тани" is not "Таня": a family name after "Аль" does not turn feminine
         after_al = bool(out) and out[-1].lower() in {"аль", "эль"} and "femn" in parse.tag
         if last[:1].isupper() and parse.tag.POS == "NOUN" and not after_al:
-            last = _with_case_of(last, parse.normal_form)
+            # a woman's surname keeps its gender ("Петровой" → Петрова, not Петров)
+            female = parse.inflect({"nomn", "sing"}) if "femn" in parse.tag else None
+            last = _with_case_of(last, female.word if female else parse.normal_form)
         out.append(f"{head}-{last}" if head else last)
     return " ".join(out)
