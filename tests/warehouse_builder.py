@@ -25,12 +25,13 @@ def staged_batch(
     directory: Path,
     reference_dir: Path = REFERENCE_DIR,
     source_name: str = "kremlin",
+    language: str = "en",
 ) -> StagedBatch:
     """`items` landed as feed pages of `source_name` in a raw zone under `directory` and
     normalised."""
     zone = RawZone(directory / "raw", source_name)
     source = get_source(source_name, reference_dir)
-    for number, body in paginate(items).items():
+    for number, body in paginate(items, language=language).items():
         fetch = FetchResult(source.page_url("http://x", number), datetime.now(UTC), 200, body)
         page = source.parse_page(body)
         keys = [(e.entry_id or "", e.entry_sha) for e in page.entries]
@@ -50,6 +51,25 @@ def build_warehouse(
     ensure_schema(con)
     with transaction(con):
         load_staged(con, batch, reference_fingerprint="test")
+    con.close()
+    build(path, DbtPaths(directory / "dbt"), reference_dir)
+    return connect(path)
+
+
+def build_sources_warehouse(
+    items_by_source: dict[str, tuple[Sequence[FeedItem], str]],
+    directory: Path,
+    reference_dir: Path = REFERENCE_DIR,
+) -> duckdb.DuckDBPyConnection:
+    """Several sources' items (with their feed's language) in one warehouse, each source
+    normalised as its own batch."""
+    path = directory / "warehouse.duckdb"
+    con = connect(path)
+    ensure_schema(con)
+    for name, (items, language) in items_by_source.items():
+        batch = staged_batch(items, directory / name, reference_dir, name, language)
+        with transaction(con):
+            load_staged(con, batch, reference_fingerprint="test")
     con.close()
     build(path, DbtPaths(directory / "dbt"), reference_dir)
     return connect(path)
