@@ -46,6 +46,10 @@ REPORT_QUERIES = {
     "One call, two readouts (marts.call_pairs)": """
         select call_date, leaders, reported_by, a_item_id, b_item_id
         from marts.call_pairs order by call_date, pair_id""",
+    "One readout, two languages (marts.call_translations)": """
+        select call_date, a_source || '/' || a_item_id, b_source || '/' || b_item_id,
+               descriptors_only_in_a, descriptors_only_in_b
+        from marts.call_translations order by call_date, pair_id""",
     "Quarantined entries": """
         select coalesce(item_id, '(no id)') as item_id, reason
         from staging.stg_quarantine order by item_id""",
