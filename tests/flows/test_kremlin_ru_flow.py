@@ -13,6 +13,8 @@ import pytest
 
 from flows.demo.atom_pages import paginate
 from flows.demo.server import FeedServer, feed_paths
+from flows.publish.docs import ANALYSES_DIR, _markdown_table
+from flows.query import run_query
 from flows.sources.kremlin_ru.source import KremlinRuSource
 from tests.corpus_feed import RUSSIAN_NEWS_CSV, russian_items
 from tests.flows.helpers import flow_settings
@@ -72,3 +74,11 @@ def test_the_russian_feed_through_the_flow(tmp_path, prefect_harness):
             "and item_id = '76477' and label = 'frank'"
         ).fetchone()
         assert evidence == "откровенный"
+
+    # the 2025 Trump calls in the report, with the Russian words as evidence
+    report = settings.report_path.read_text(encoding="utf-8")
+    assert "76477" in report and "откровенный" in report
+    # and in the analysis beside the 2017-2020 wording, as its table says
+    sql = (ANALYSES_DIR / "trump_calls_wording.sql").read_text(encoding="utf-8")
+    table = _markdown_table(*run_query(settings.warehouse_path, sql))
+    assert table in (ANALYSES_DIR / "trump_calls_2017_2025.md").read_text(encoding="utf-8")
