@@ -12,7 +12,13 @@ from flows.settings import REFERENCE_DIR
 
 # The files normalisation reads; the others (tone, topics, periods) are used by the SQL
 # models only, so editing them needs `readouts build`, not a reprocess.
-NORMALIZATION_FILES = ("countries.csv", "organisations.csv", "offices.csv", "people.csv")
+NORMALIZATION_FILES = (
+    "countries.csv",
+    "organisations.csv",
+    "offices.csv",
+    "people.csv",
+    "sources/offices_ru.csv",  # the Russian spellings of offices, read by the Russian source
+)
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,19 @@ def test_the_real_corpus_against_the_gold_calls(source):
         for item, row in gold.items()
     }
     assert found == expected
+
+
+def test_a_change_to_the_russian_offices_reprocesses_the_landed_pages(tmp_path):
+    """reference/README: like offices.csv, a change to sources/offices_ru.csv changes the
+    reference fingerprint, so the next run normalises the landed pages again."""
+    import shutil
+
+    from flows.normalize.reference import Reference
+    from flows.settings import REFERENCE_DIR
+
+    copy = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, copy)
+    before = Reference(copy).fingerprint
+    with open(copy / "sources" / "offices_ru.csv", "a", encoding="utf-8") as handle:
+        handle.write("Governor-General,Генерал-губернатор,\n")
+    assert Reference(copy).fingerprint != before
