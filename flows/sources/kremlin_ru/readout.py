@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cached_property
 
 from flows.normalize.mentions import Mention, trie_alternation
 from flows.normalize.records import Counterpart
@@ -27,15 +28,6 @@ OTHER = "other"
 CALL_KINDS = (TELEPHONE, VIDEO)
 
 _CALL_TITLE = re.compile(r"^Телефонн\w+\s+разговор\w*\b")
-
-
-def title_looks_like_call(title: str) -> bool:
-    return bool(
-        (_CALL_TITLE.search(title) or CALL_PHRASE.search(title))
-        and not _NOT_A_READOUT_TITLE.search(title)
-    )
-
-
 _NOT_A_READOUT_TITLE = re.compile(
     r"^(?:Брифинг|Анонс|Заявлени|Комментари|Интервью|Статья|Послание|Соболезнован|Ответы)"
 )
@@ -59,26 +51,30 @@ _INITIATIVE = re.compile(
 _OWN = re.compile(r"^(?:российск|русск|наш)", re.IGNORECASE)
 
 
+def title_looks_like_call(title: str) -> bool:
+    return bool(
+        (_CALL_TITLE.search(title) or CALL_PHRASE.search(title))
+        and not _NOT_A_READOUT_TITLE.search(title)
+    )
+
+
 class KremlinRuReadoutRules:
     def __init__(self, places: RussianPlaces, own_country: str, own_surnames: tuple[str, ...]):
         self.places = places
         self.own_country = own_country
         self.own_surnames = frozenset(lemma(s) for s in own_surnames)
 
-    def _office_pattern(self) -> str:
-        return trie_alternation(self.places.offices)
-
-    @property
+    @cached_property
     def mention_pattern(self) -> re.Pattern[str]:
-        if not hasattr(self, "_pattern"):
-            office = self._office_pattern()
-            place = trie_alternation(self.places.countries)
-            self._pattern = re.compile(
-                rf"(?<!\w)(?P<office>{office})(?:,\s+(?P<office2>{office}))?"
-                rf"\s+(?P<place>{place})(?!\w)"
-                rf"(?:\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}))?"
-            )
-        return self._pattern
+        """OFFICE[, OFFICE] PLACE [NAME], every part in any case: "с Наследным принцем,
+        Председателем Совета министров Саудовской Аравии Мухаммедом Бен Сальманом"."""
+        office = trie_alternation(self.places.offices)
+        place = trie_alternation(self.places.countries)
+        return re.compile(
+            rf"(?<!\w)(?P<office>{office})(?:,\s+(?P<office2>{office}))?"
+            rf"\s+(?P<place>{place})(?!\w)"
+            rf"(?:\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,5}}))?"
+        )
 
     def is_own(self, mention: Mention) -> bool:
         if mention.place is not None and mention.place.country_code == self.own_country:
