@@ -44,8 +44,9 @@ def build_warehouse(
     directory: Path,
     reference_dir: Path = REFERENCE_DIR,
     source_name: str = "kremlin",
+    language: str = "en",
 ) -> duckdb.DuckDBPyConnection:
-    batch = staged_batch(items, directory, reference_dir, source_name)
+    batch = staged_batch(items, directory, reference_dir, source_name, language)
     path = directory / "warehouse.duckdb"
     con = connect(path)
     ensure_schema(con)

@@ -30,7 +30,10 @@ THRESHOLDS = {  # family: (precision, recall), in-sample
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
     con = build_warehouse(
-        russian_items(), tmp_path_factory.mktemp("kremlin_ru"), source_name="kremlin_ru"
+        russian_items(),
+        tmp_path_factory.mktemp("kremlin_ru"),
+        source_name="kremlin_ru",
+        language="ru",
     )
     yield con
     con.close()
