@@ -17,7 +17,9 @@ NORMALIZATION_FILES = (
     "organisations.csv",
     "offices.csv",
     "people.csv",
-    "sources/offices_ru.csv",  # the Russian spellings of offices, read by the Russian source
+    # the Russian spellings of offices and organisations, read by the Russian source
+    "sources/offices_ru.csv",
+    "sources/organisations_ru.csv",
 )
 
 

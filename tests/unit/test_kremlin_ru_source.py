@@ -199,3 +199,23 @@ def test_a_change_to_the_russian_offices_reprocesses_the_landed_pages(tmp_path):
     with open(copy / "sources" / "offices_ru.csv", "a", encoding="utf-8") as handle:
         handle.write("Governor-General,Генерал-губернатор,\n")
     assert Reference(copy).fingerprint != before
+
+
+def test_organisations_and_unknown_countries(source):
+    """ "Генеральным секретарём ООН" resolves to the United Nations; a President of a country
+    the reference data lacks waits for review, unresolved, and is not taken as domestic."""
+    un = read(
+        source,
+        "Телефонный разговор с Генеральным секретарём ООН Антониу Гутерришем",
+        "Состоялся телефонный разговор Владимира Путина с Генеральным секретарём Организации "
+        "Объединённых Наций Антониу Гутерришем.",
+    )
+    assert [(c.office, c.organisation, c.country_code) for c in un.counterparts] == [
+        ("Secretary-General", "United Nations", None)
+    ]
+    unknown = read(
+        source,
+        "Телефонный разговор с Президентом Атлантиды Джо Доу",
+        "Состоялся телефонный разговор Владимира Путина с Президентом Атлантиды Джо Доу.",
+    )
+    assert [c.country_code for c in unknown.counterparts] == [None]

@@ -2,7 +2,8 @@
 from maintained data rather than typed: country names from CLDR (Babel's Russian territory
 names) and from pycountry's Russian translations of the ISO 3166-1 names and official long
 forms, acronyms derived from the long forms ("Соединённые Штаты Америки" → США,
-"Китайская Народная Республика" → КНР), offices from reference/sources/offices_ru.csv; each
+"Китайская Народная Республика" → КНР), offices and organisations from
+reference/sources/offices_ru.csv and organisations_ru.csv (nominative names only); each
 inflected by pymorphy3 (flows/sources/kremlin_ru/morphology.py). The places are the
 reference data's own (same ISO code, same English name), so marts read alike across
 languages."""
@@ -24,6 +25,7 @@ from flows.normalize.reference import Place, Reference
 from flows.sources.kremlin_ru.morphology import all_cases, plain
 
 OFFICES_FILE = Path("sources") / "offices_ru.csv"
+ORGANISATIONS_FILE = Path("sources") / "organisations_ru.csv"
 _ACCENT = "\u0301"
 
 
@@ -77,16 +79,40 @@ class RussianPlaces:
         return forms
 
     @cached_property
+    def organisations(self) -> dict[str, Place]:
+        """Every case of every Russian name of an organisation (sources/organisations_ru.csv)
+        → the reference data's Place ("Генеральным секретарём ООН")."""
+        known = {row["name"] for row in _rows(self.reference.directory / "organisations.csv")}
+        forms: dict[str, Place] = {}
+        for row in _rows(self.reference.directory / ORGANISATIONS_FILE):
+            if row["name"] not in known:
+                raise ValueError(f"{ORGANISATIONS_FILE}: {row['name']!r} is not an organisation")
+            place = Place(row["name"], None, row["name"])
+            for variant in row["variants"].split("|"):
+                for form in all_cases(variant.strip()):
+                    forms.setdefault(form, place)
+        return forms
+
+    @cached_property
+    def places(self) -> dict[str, Place]:
+        """Countries and organisations: what may follow an office."""
+        return {**self.organisations, **self.countries}
+
+    @cached_property
     def offices(self) -> dict[str, str]:
         """Every case of every Russian spelling of an office → its canonical (English) name."""
         forms: dict[str, str] = {}
-        with open(self.reference.directory / OFFICES_FILE, newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                for variant in row["variants"].split("|"):
-                    for form in all_cases(variant.strip()):
-                        forms.setdefault(form, row["office"])
-                        forms.setdefault(form[:1].lower() + form[1:], row["office"])
+        for row in _rows(self.reference.directory / OFFICES_FILE):
+            for variant in row["variants"].split("|"):
+                for form in all_cases(variant.strip()):
+                    forms.setdefault(form, row["office"])
+                    forms.setdefault(form[:1].lower() + form[1:], row["office"])
         return forms
 
     def lookup(self, spelling: str) -> Place | None:
-        return self.countries.get(spelling) or self.countries.get(plain(spelling))
+        return self.places.get(spelling) or self.places.get(plain(spelling))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
