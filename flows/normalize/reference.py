@@ -20,6 +20,7 @@ NORMALIZATION_FILES = (
     # the Russian spellings of offices and organisations, read by the Russian source
     "sources/offices_ru.csv",
     "sources/organisations_ru.csv",
+    "sources/countries_ru_overrides.csv",
 )
 
 

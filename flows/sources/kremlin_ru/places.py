@@ -26,6 +26,7 @@ from flows.sources.kremlin_ru.morphology import all_cases, plain
 
 OFFICES_FILE = Path("sources") / "offices_ru.csv"
 ORGANISATIONS_FILE = Path("sources") / "organisations_ru.csv"
+OVERRIDES_FILE = Path("sources") / "countries_ru_overrides.csv"
 _ACCENT = "\u0301"
 
 
@@ -76,6 +77,15 @@ class RussianPlaces:
             for spelling in spellings:
                 for form in all_cases(spelling):
                     forms.setdefault(form, place)
+        # reviewed Russian names the maintained data lacks ("Белоруссия"), each naming a
+        # place of the English reference data, entities included ("South Ossetia")
+        for row in _rows(self.reference.directory / OVERRIDES_FILE):
+            place = self.reference.place_spellings.get(row["place"])
+            if place is None:
+                raise ValueError(f"{OVERRIDES_FILE}: {row['place']!r} is not in the reference data")
+            for variant in row["variants"].split("|"):
+                for form in all_cases(variant.strip()):
+                    forms[form] = place
         return forms
 
     @cached_property
