@@ -253,7 +253,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             timings["two runs"] = time.monotonic() - started
             assert query(
                 warehouse, "select source, count(*) from marts.calls group by 1 order by 1"
-            ) == [("kremlin", 23), ("whitehouse", 4)]
+            ) == [("kremlin", 23), ("kremlin_ru", 4), ("whitehouse", 4)]
             audit = query(
                 build,
                 "select command, source, status, started_at, ended_at from audit.runs "
@@ -263,6 +263,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             assert [row[:3] for row in audit] == [
                 ("scheduled", "kremlin", "success"),
                 ("scheduled", "whitehouse", "success"),
+                ("scheduled", "kremlin_ru", "success"),
             ] * 2
             assert all(a[4] <= b[3] for a, b in itertools.pairwise(audit))  # no overlap
 
