@@ -15,19 +15,23 @@ from flows.landing.raw_zone import RawZone
 from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction
 from flows.models.project import DbtPaths, build
-from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
 from flows.settings import REFERENCE_DIR
-from flows.sources.kremlin.source import KremlinSource
+from flows.sources import get_source
 
 
 def staged_batch(
-    items: Sequence[FeedItem], directory: Path, reference_dir: Path = REFERENCE_DIR
+    items: Sequence[FeedItem],
+    directory: Path,
+    reference_dir: Path = REFERENCE_DIR,
+    source_name: str = "kremlin",
+    language: str = "en",
 ) -> StagedBatch:
-    """`items` landed as feed pages in a raw zone under `directory` and normalised."""
-    zone = RawZone(directory / "raw", "kremlin")
-    source = KremlinSource(Reference(reference_dir))
-    for number, body in paginate(items).items():
+    """`items` landed as feed pages of `source_name` in a raw zone under `directory` and
+    normalised."""
+    zone = RawZone(directory / "raw", source_name)
+    source = get_source(source_name, reference_dir)
+    for number, body in paginate(items, language=language).items():
         fetch = FetchResult(source.page_url("http://x", number), datetime.now(UTC), 200, body)
         page = source.parse_page(body)
         keys = [(e.entry_id or "", e.entry_sha) for e in page.entries]
@@ -36,14 +40,37 @@ def staged_batch(
 
 
 def build_warehouse(
-    items: Sequence[FeedItem], directory: Path, reference_dir: Path = REFERENCE_DIR
+    items: Sequence[FeedItem],
+    directory: Path,
+    reference_dir: Path = REFERENCE_DIR,
+    source_name: str = "kremlin",
+    language: str = "en",
 ) -> duckdb.DuckDBPyConnection:
-    batch = staged_batch(items, directory, reference_dir)
+    batch = staged_batch(items, directory, reference_dir, source_name, language)
     path = directory / "warehouse.duckdb"
     con = connect(path)
     ensure_schema(con)
     with transaction(con):
         load_staged(con, batch, reference_fingerprint="test")
+    con.close()
+    build(path, DbtPaths(directory / "dbt"), reference_dir)
+    return connect(path)
+
+
+def build_sources_warehouse(
+    items_by_source: dict[str, tuple[Sequence[FeedItem], str]],
+    directory: Path,
+    reference_dir: Path = REFERENCE_DIR,
+) -> duckdb.DuckDBPyConnection:
+    """Several sources' items (with their feed's language) in one warehouse, each source
+    normalised as its own batch."""
+    path = directory / "warehouse.duckdb"
+    con = connect(path)
+    ensure_schema(con)
+    for name, (items, language) in items_by_source.items():
+        batch = staged_batch(items, directory / name, reference_dir, name, language)
+        with transaction(con):
+            load_staged(con, batch, reference_fingerprint="test")
     con.close()
     build(path, DbtPaths(directory / "dbt"), reference_dir)
     return connect(path)

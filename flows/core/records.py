@@ -21,6 +21,12 @@ class Sentence:
     start: int
     end: int
     text: str
+    # What the rules of a source that normalises its words match instead of `text` (the
+    # Russian source: each word's lemma), one token per `token_spans` entry, tokens joined
+    # by single spaces; each span is where that token stands in `text` (start, end), so that
+    # a match on the tokens is evidence at the original words. None: the rules read `text`.
+    match_text: str | None = None
+    token_spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

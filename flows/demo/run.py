@@ -9,13 +9,16 @@ from pathlib import Path
 
 import duckdb
 
-from flows.demo.sample import sample_pages, whitehouse_sample_paths
+from flows.demo.sample import kremlin_ru_sample_pages, sample_pages, whitehouse_sample_paths
 from flows.demo.server import FeedServer, feed_paths
 from flows.settings import PROJECT_ROOT, Settings
 from flows.sources.kremlin.source import KremlinSource
+from flows.sources.kremlin_ru.source import KremlinRuSource
 from flows.sources.whitehouse.source import WhiteHouseSource
 
 DEMO_DATA_DIR = PROJECT_ROOT / "data" / "demo"
+# The Russian site has the English one's paths: on the one demo server it sits under a prefix.
+RUSSIAN_PREFIX = "/ru"
 
 REPORT_QUERIES = {
     "Calls by counterpart country or organisation": """
@@ -43,6 +46,10 @@ REPORT_QUERIES = {
     "One call, two readouts (marts.call_pairs)": """
         select call_date, leaders, reported_by, a_item_id, b_item_id
         from marts.call_pairs order by call_date, pair_id""",
+    "One readout, two languages (marts.call_translations)": """
+        select call_date, a_source || '/' || a_item_id, b_source || '/' || b_item_id,
+               descriptors_only_in_a, descriptors_only_in_b
+        from marts.call_translations order by call_date, pair_id""",
     "Quarantined entries": """
         select coalesce(item_id, '(no id)') as item_id, reason
         from staging.stg_quarantine order by item_id""",
@@ -50,13 +57,21 @@ REPORT_QUERIES = {
 
 
 def demo_pages() -> dict[str, bytes]:
-    """Both sources' sample feeds, served from one 127.0.0.1 server."""
+    """Every source's sample feed, served from one 127.0.0.1 server."""
     pages = feed_paths(sample_pages(), KremlinSource.feed_path)
-    return pages | whitehouse_sample_paths(WhiteHouseSource.feed_path)
+    russian = feed_paths(
+        kremlin_ru_sample_pages(KremlinRuSource.feed_path),
+        RUSSIAN_PREFIX + KremlinRuSource.feed_path,
+    )
+    return pages | russian | whitehouse_sample_paths(WhiteHouseSource.feed_path)
 
 
 def demo_base_urls(base_url: str) -> dict[str, str]:
-    return {name: base_url for name in ("kremlin", "whitehouse")}
+    return {
+        "kremlin": base_url,
+        "whitehouse": base_url,
+        "kremlin_ru": base_url.rstrip("/") + RUSSIAN_PREFIX,
+    }
 
 
 def demo_settings(base_url: str, data_dir: Path = DEMO_DATA_DIR) -> Settings:

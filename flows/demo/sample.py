@@ -1,5 +1,6 @@
 """The bundled sample feeds, invented text labelled as such: sample_feed.json rendered as
-Kremlin-format feed pages, sample_whitehouse.json as White House-style RSS pages."""
+Kremlin-format feed pages, sample_kremlin_ru.json as the Russian site's feed pages (the same
+format, xml:lang="ru"), sample_whitehouse.json as White House-style RSS pages."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ def _site_clock(value: str | None) -> str | None:
     return value.replace(" ", "T") + ":00+04:00"
 
 
-def sample_items() -> list[FeedItem]:
-    data = json.loads(SAMPLE_FEED.read_text(encoding="utf-8"))
+def sample_items(path: Path = SAMPLE_FEED, host: str = "http://en.kremlin.ru") -> list[FeedItem]:
+    data = json.loads(path.read_text(encoding="utf-8"))
     items = [
         FeedItem(
             item_id=raw["id"],
@@ -32,7 +33,7 @@ def sample_items() -> list[FeedItem]:
             updated=_site_clock(raw.get("updated") or raw["published"]),
             lead=raw["lead"],
             paragraphs=raw["body"],
-            host=raw.get("host", "http://en.kremlin.ru"),
+            host=raw.get("host", host),
         )
         for raw in data["items"]
     ]
@@ -42,6 +43,17 @@ def sample_items() -> list[FeedItem]:
 def sample_pages() -> dict[int, bytes]:
     title = json.loads(SAMPLE_FEED.read_text(encoding="utf-8"))["feed_title"]
     return paginate(sample_items(), title=title)
+
+
+SAMPLE_KREMLIN_RU = Path(__file__).with_name("sample_kremlin_ru.json")
+KREMLIN_RU_HOST = "http://kremlin.ru"
+
+
+def kremlin_ru_sample_pages(feed_path: str) -> dict[int, bytes]:
+    """The Russian sample as the Russian site's Atom pages (entry ids on kremlin.ru)."""
+    title = json.loads(SAMPLE_KREMLIN_RU.read_text(encoding="utf-8"))["feed_title"]
+    items = sample_items(SAMPLE_KREMLIN_RU, KREMLIN_RU_HOST)
+    return paginate(items, title=title, language="ru", feed_url=KREMLIN_RU_HOST + feed_path)
 
 
 SAMPLE_WHITEHOUSE = Path(__file__).with_name("sample_whitehouse.json")

@@ -81,6 +81,11 @@ CREATE TABLE IF NOT EXISTS raw.sentences (
     char_start INTEGER NOT NULL,
     char_end INTEGER NOT NULL,
     sentence_text VARCHAR NOT NULL,
+    -- a source that normalises its words for the rules (Russian lemmas): the tokens the rules
+    -- match, joined by single spaces, and where each token stands in sentence_text
+    match_text VARCHAR,
+    match_token_starts INTEGER[],
+    match_token_ends INTEGER[],
     PRIMARY KEY (source, item_id, entry_sha, sentence_no)
 );
 CREATE TABLE IF NOT EXISTS raw.quarantine (

@@ -51,6 +51,11 @@ SENTENCE_SCHEMA = {
     "char_start": pl.Int32,
     "char_end": pl.Int32,
     "sentence_text": pl.String,
+    # what a source's rules match instead of the text (Sentence.match_text), and where each
+    # of its space-separated tokens stands in the sentence; NULL for the others
+    "match_text": pl.String,
+    "match_token_starts": pl.List(pl.Int32),
+    "match_token_ends": pl.List(pl.Int32),
 }
 PAGE_SCHEMA = {
     "fetch_id": pl.String,
@@ -287,5 +292,12 @@ def _collect(
                 "char_start": sentence.start,
                 "char_end": sentence.end,
                 "sentence_text": sentence.text,
+                "match_text": sentence.match_text,
+                "match_token_starts": [start for start, _ in sentence.token_spans]
+                if sentence.match_text is not None
+                else None,
+                "match_token_ends": [end for _, end in sentence.token_spans]
+                if sentence.match_text is not None
+                else None,
             }
         )

@@ -13,7 +13,16 @@ from flows.settings import REFERENCE_DIR
 
 # The files normalisation reads; the others (tone, topics, periods) are used by the SQL
 # models only, so editing them needs `readouts build`, not a reprocess.
-NORMALIZATION_FILES = ("countries.csv", "organisations.csv", "offices.csv", "people.csv")
+NORMALIZATION_FILES = (
+    "countries.csv",
+    "organisations.csv",
+    "offices.csv",
+    "people.csv",
+    # the Russian spellings of offices and organisations, read by the Russian source
+    "sources/offices_ru.csv",
+    "sources/organisations_ru.csv",
+    "sources/countries_ru_overrides.csv",
+)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from flows.core.source import Source
 from flows.settings import REFERENCE_DIR
 
-SOURCE_NAMES = ("kremlin", "whitehouse")
+SOURCE_NAMES = ("kremlin", "whitehouse", "kremlin_ru")
 
 
 def get_source(name: str, reference_dir: Path = REFERENCE_DIR) -> Source:
@@ -22,4 +22,8 @@ def get_source(name: str, reference_dir: Path = REFERENCE_DIR) -> Source:
         from flows.sources.whitehouse.source import WhiteHouseSource
 
         return WhiteHouseSource(Reference(reference_dir))
+    if name == "kremlin_ru":
+        from flows.sources.kremlin_ru.source import KremlinRuSource
+
+        return KremlinRuSource(Reference(reference_dir))
     raise ValueError(f"unknown source {name!r}; known sources: {', '.join(SOURCE_NAMES)}")

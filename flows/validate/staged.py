@@ -116,7 +116,12 @@ def _frames(batch: StagedBatch, source: Source) -> dict[str, pl.DataFrame]:
         derived.append(pl.struct(key).hash().alias("sentence_key"))
     if "sentence_text" in sentence_columns:
         derived.append(pl.col("sentence_text").str.len_chars().alias("sentence_length"))
-    kept = [c for c in sentence_columns if c not in (*ITEM_KEY, "sentence_text")]
+    # a source's match text (lemmas) is for the SQL rules, not for validation
+    kept = [
+        c
+        for c in sentence_columns
+        if c not in (*ITEM_KEY, "sentence_text") and not c.startswith("match_")
+    ]
     sentences = sentences_scan.select(kept + derived).collect(engine="streaming")
     return {
         "fetches": batch.frame("fetches"),

@@ -95,7 +95,7 @@ def test_the_demo_shows_one_call_from_both_capitals(demo_run):
     """The White House sample's call of 30 Dec 2021 pairs with the Kremlin sample's readout
     of it; a call only one side reported keeps its row."""
     settings, sources = demo_run
-    assert [s.source for s in sources.summaries] == ["kremlin", "whitehouse"]
+    assert [s.source for s in sources.summaries] == ["kremlin", "whitehouse", "kremlin_ru"]
     reported = dict(
         query(
             settings.warehouse_path,
@@ -110,3 +110,31 @@ def test_the_demo_shows_one_call_from_both_capitals(demo_run):
     )
     assert kremlin == "90023" and whitehouse.startswith("2021/12/30/")
     assert "Vladimir Putin" in evidence and "day(s) apart" in evidence
+
+
+def test_the_demo_shows_one_readout_in_two_languages(demo_run):
+    """The Russian sample's 90023 and 90026 are the Russian side of the English sample's
+    items with the same numbers; 90023's translation drops "конструктивный"."""
+    settings, _ = demo_run
+    rows = query(
+        settings.warehouse_path,
+        "select a_item_id, b_item_id, same_item_id, descriptors_only_in_a, descriptors_only_in_b "
+        "from marts.call_translations where a_source = 'kremlin' and b_source = 'kremlin_ru' "
+        "order by a_item_id",
+    )
+    assert rows == [
+        ("90023", "90023", True, [], ["constructive"]),
+        ("90026", "90026", True, [], []),
+    ]
+    ((readouts,),) = query(
+        settings.warehouse_path,
+        "select readout_count from marts.government_calls where event_id = 'kremlin/90023'",
+    )
+    assert readouts == 2
+    kinds = dict(
+        query(
+            settings.warehouse_path,
+            "select call_scope, count(*) from marts.calls where source = 'kremlin_ru' group by 1",
+        )
+    )
+    assert kinds == {"foreign": 3, "domestic": 1}

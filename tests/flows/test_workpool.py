@@ -30,6 +30,7 @@ from flows.demo.run import demo_base_urls, demo_pages
 from flows.demo.server import FeedServer
 from flows.ops import run_log
 from flows.settings import PROJECT_ROOT
+from flows.sources import SOURCE_NAMES
 from tests.cli_commands import readouts_run
 from tests.flows.helpers import query
 
@@ -253,7 +254,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             timings["two runs"] = time.monotonic() - started
             assert query(
                 warehouse, "select source, count(*) from marts.calls group by 1 order by 1"
-            ) == [("kremlin", 23), ("whitehouse", 4)]
+            ) == [("kremlin", 23), ("kremlin_ru", 4), ("whitehouse", 4)]
             audit = query(
                 build,
                 "select command, source, status, started_at, ended_at from audit.runs "
@@ -263,6 +264,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             assert [row[:3] for row in audit] == [
                 ("scheduled", "kremlin", "success"),
                 ("scheduled", "whitehouse", "success"),
+                ("scheduled", "kremlin_ru", "success"),
             ] * 2
             assert all(a[4] <= b[3] for a, b in itertools.pairwise(audit))  # no overlap
 
@@ -306,14 +308,16 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             build,
             "select command, status from audit.runs where status != 'busy' order by started_at",
         )
-        assert audit == [("scheduled", "success")] * 4 + [("run", "success")]
+        # two deployed runs over every source, then the hand-run
+        sources = len(SOURCE_NAMES)
+        assert audit == [("scheduled", "success")] * (2 * sources) + [("run", "success")]
         busy = [
             (record["command"], record["exit_code"])
             for record in run_log.latest_records(data_dir / "runs" / "run-log.jsonl").values()
             if record["status"] == "busy"
         ]
         # the skipped run is recorded, not lost: each source's part of it
-        assert busy == [("scheduled", 3)] * 2
+        assert busy == [("scheduled", 3)] * sources
     finally:
         released.set()
         processes.stop()

@@ -79,7 +79,14 @@ def test_the_rule_files_of_a_source_are_what_dbt_run_by_hand_knows(tmp_path):
     import yaml
 
     declared = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text())["vars"]["source_rules"]
-    assert project.source_rules(REFERENCE_DIR) == declared == {"whitehouse": ["tone_signals"]}
+    assert (
+        project.source_rules(REFERENCE_DIR)
+        == declared
+        == {
+            "kremlin_ru": ["tone_frames", "tone_lexicon", "tone_signals", "topics"],
+            "whitehouse": ["tone_signals"],
+        }
+    )
     third = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, third)
     (third / "elysee").mkdir()

@@ -20,7 +20,7 @@
 {%- endmacro -%}
 
 {%- macro rule_whole_words(variants) -%}
-{{ return("(?i)" ~ rule_word_boundary() ~ "(?:" ~ variants ~ ")" ~ rule_word_boundary()) }}
+{{ return("(?i)" ~ rule_word_start(variants) ~ "(?:" ~ variants ~ ")" ~ rule_word_end(variants)) }}
 {%- endmacro -%}
 
 {#- Every match of `regex` in `subject`, as aligned lists: 'prefixes' (the text between the

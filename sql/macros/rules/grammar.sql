@@ -2,18 +2,32 @@
     Block bodies are taken literally: the backslashes are the regular expressions' own. -#}
 
 {#- Each descriptor may follow adverbs or intensifiers ("a traditionally warm and
-    friendly", "an extremely frank"). -#}
+    friendly", "an extremely frank"); in Russian lemma text ("в традиционно дружественном
+    ключе"), the same intensifiers' lemmas. -#}
 {%- macro rule_adverb() -%}
-(?:(?:very|highly|quite|extremely|most|truly|really|rather|fairly|so|genuinely|especially|particularly|[a-z]+ly)\s+)
+(?:(?:very|highly|quite|extremely|most|truly|really|rather|fairly|so|genuinely|especially|particularly|[a-z]+ly|очень|весьма|крайне|вполне|традиционно|подчеркнуто|исключительно)\s+)
 {%- endmacro -%}
 
-{#- Descriptors in a list are joined by commas, "and", "but" or "yet". -#}
+{#- Descriptors in a list are joined by commas, "and", "but" or "yet" (Russian "и", "но"). -#}
 {%- macro rule_separator() -%}
-(?:\s*,\s*(?:and\s+|but\s+|yet\s+)?|\s+(?:and|but|yet)\s+)
+(?:\s*,\s*(?:and\s+|but\s+|yet\s+|и\s+|но\s+)?|\s+(?:and|but|yet|и|но)\s+)
 {%- endmacro -%}
 
 {%- macro rule_word_boundary() -%}
 \b
+{%- endmacro -%}
+
+{#- RE2's \b knows ASCII letters only: around words in other scripts (Russian lemmas), a
+    boundary is the start, the end, or a character that is no letter or digit. It takes that
+    character into the match; evidence positions skip it (macros/evidence_span.sql). -#}
+{%- macro rule_word_start(variants) -%}
+{%- if modules.re.search("[^\x00-\x7f]", variants) -%}(?:^|[^\pL\pN])
+{%- else -%}{{ rule_word_boundary() }}{%- endif -%}
+{%- endmacro -%}
+
+{%- macro rule_word_end(variants) -%}
+{%- if modules.re.search("[^\x00-\x7f]", variants) -%}(?:$|[^\pL\pN])
+{%- else -%}{{ rule_word_boundary() }}{%- endif -%}
 {%- endmacro -%}
 
 {#- A greeting runs to the end of its clause: the next "and <verb>", ";", "." or the end. -#}

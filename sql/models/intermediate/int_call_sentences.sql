@@ -7,6 +7,9 @@ with sentences as (
         s.char_start,
         s.char_end,
         s.sentence_text,
+        coalesce(s.match_text, s.sentence_text) as match_text,
+        s.match_token_starts,
+        s.match_token_ends,
         regexp_matches(
             s.sentence_text,
             '(?:^|\s)[A-Z][^\s:;,!?]*(?:\s+(?:[A-Z][^\s:;,!?]*|of|the|and|bin|al|de|von|van)){0,10}'
@@ -33,6 +36,9 @@ select
     s.char_start,
     s.char_end,
     s.sentence_text,
+    s.match_text,
+    s.match_token_starts,
+    s.match_token_ends,
     coalesce(s.sentence_no >= e.first_label_no, false) as in_verbatim_exchange
 from sentences as s
 left join exchanges as e on e.source = s.source and e.item_id = s.item_id

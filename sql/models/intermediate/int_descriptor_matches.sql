@@ -8,7 +8,10 @@ with frame_hits as (
         s.sentence_no,
         s.char_start as sentence_start,
         s.sentence_text,
-        unnest({{ frame_hits('s.sentence_text', 's.source') }}) as hit
+        s.match_text,
+        s.match_token_starts,
+        s.match_token_ends,
+        unnest({{ frame_hits('s.match_text', 's.source') }}) as hit
     from {{ ref('int_call_sentences') }} as s
 ),
 
@@ -20,6 +23,9 @@ frame_matches as (
         sentence_no,
         sentence_start,
         sentence_text,
+        match_text,
+        match_token_starts,
+        match_token_ends,
         hit.frame,
         unnest(hit.hits.prefixes) as prefix,
         unnest(hit.hits.matched) as matched_text,
@@ -53,6 +59,9 @@ occurrences as (
         sentence_no,
         sentence_start,
         sentence_text,
+        match_text,
+        match_token_starts,
+        match_token_ends,
         frame,
         n,
         list_start,
@@ -81,7 +90,7 @@ select
     frame as matched_by,
     sentence_no,
     sentence_text,
-    descriptor_text as matched_text,
-    sentence_start + list_start + offset_in_list as char_start,
-    sentence_start + list_start + offset_in_list + length(descriptor_text) as char_end
+    {{ evidence_text('list_start + offset_in_list', 'descriptor_text') }} as matched_text,
+    sentence_start + {{ evidence_start('list_start + offset_in_list', 'descriptor_text') }} as char_start,
+    sentence_start + {{ evidence_end('list_start + offset_in_list', 'descriptor_text') }} as char_end
 from positioned

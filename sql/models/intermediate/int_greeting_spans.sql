@@ -8,7 +8,7 @@ with spans as (
         unnest(g.matched) as greeting_text,
         generate_subscripts(g.matched, 1) as n
     from {{ ref('int_call_sentences') }} as s,
-        lateral (select {{ greeting_spans('s.sentence_text', 's.source') }} as g)
+        lateral (select {{ greeting_spans('s.match_text', 's.source') }} as g)
     where len(g.matched) > 0
 ),
 

@@ -2,7 +2,7 @@
 with hits as (
     select
         s.*,
-        unnest({{ signal_hits('s.sentence_text', 's.source') }}) as hit
+        unnest({{ signal_hits('s.match_text', 's.source') }}) as hit
     from {{ ref('int_call_sentences') }} as s
     where not s.in_verbatim_exchange
 ),
@@ -15,6 +15,9 @@ matches as (
         sentence_no,
         char_start as sentence_start,
         sentence_text,
+        match_text,
+        match_token_starts,
+        match_token_ends,
         hit.signal,
         unnest(hit.hits.prefixes) as prefix,
         unnest(hit.hits.matched) as matched_text,
@@ -81,7 +84,7 @@ select
     signal as matched_by,
     sentence_no,
     sentence_text,
-    matched_text,
-    sentence_start + offset_in_sentence as char_start,
-    sentence_start + offset_in_sentence + length(matched_text) as char_end
+    {{ evidence_text('offset_in_sentence', 'matched_text') }} as matched_text,
+    sentence_start + {{ evidence_start('offset_in_sentence', 'matched_text') }} as char_start,
+    sentence_start + {{ evidence_end('offset_in_sentence', 'matched_text') }} as char_end
 from kept

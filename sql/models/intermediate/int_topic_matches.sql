@@ -2,7 +2,7 @@
 with hits as (
     select
         s.*,
-        unnest({{ topic_hits('s.sentence_text', 's.source') }}) as hit
+        unnest({{ topic_hits('s.match_text', 's.source') }}) as hit
     from {{ ref('int_call_sentences') }} as s
 ),
 
@@ -14,6 +14,9 @@ located as (
         h.sentence_no,
         h.char_start as sentence_start,
         h.sentence_text,
+        h.match_text,
+        h.match_token_starts,
+        h.match_token_ends,
         h.hit.topic,
         unnest(h.hit.hits.prefixes) as prefix,
         unnest(h.hit.hits.matched) as matched_text,
@@ -41,9 +44,9 @@ select
     p.topic as matched_by,
     p.sentence_no,
     p.sentence_text,
-    p.matched_text,
-    p.sentence_start + p.offset_in_sentence as char_start,
-    p.sentence_start + p.offset_in_sentence + length(p.matched_text) as char_end
+    {{ evidence_text('p.offset_in_sentence', 'p.matched_text') }} as matched_text,
+    p.sentence_start + {{ evidence_start('p.offset_in_sentence', 'p.matched_text') }} as char_start,
+    p.sentence_start + {{ evidence_end('p.offset_in_sentence', 'p.matched_text') }} as char_end
 from positioned as p
 where p.counts_in_greetings
     or not exists (

@@ -6,5 +6,8 @@ select
     paragraph_no,
     char_start,
     char_end,
-    sentence_text
+    sentence_text,
+    match_text,
+    match_token_starts,
+    match_token_ends
 from {{ source('raw', 'sentences') }}
