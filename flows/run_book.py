@@ -375,8 +375,9 @@ def failed_unexpectedly(settings: Settings, command: str, source: str, error: Ex
 
 def state_of(summary: RunSummary | SourcesSummary) -> State:
     """The Prefect state that says what the exit code says: Completed for 0; Completed
-    named Skipped for busy (nothing changed; the next run catches up) and Warned for a
-    drift (loaded and published); Failed for every failure. The summary is its data."""
+        named Skipped for busy (nothing changed; the next run catches up) and Warned for a
+        drift (loaded and published); Failed for every failure. A message that is not plain
+    success starts with the exit code ("exit 4: ..."), for the alerts. The summary is its data."""
     line = summary.one_line()
     if summary.status == "busy":
         return Completed(
@@ -386,9 +387,10 @@ def state_of(summary: RunSummary | SourcesSummary) -> State:
         )
     if summary.exit_code == EXIT_DRIFT:
         drifts = [w for w in summary.warnings if w.startswith("drift: ")]
-        return Completed(name="Warned", message="\n".join([line, *drifts]), data=summary)
+        message = "\n".join([f"exit {EXIT_DRIFT}: {line}", *drifts])
+        return Completed(name="Warned", message=message, data=summary)
     if summary.exit_code:
-        return Failed(message=line, data=summary)
+        return Failed(message=f"exit {summary.exit_code}: {line}", data=summary)
     return Completed(message=line, data=summary)
 
 
