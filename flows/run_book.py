@@ -64,20 +64,36 @@ class Validations:
         summary.expectations_failed = sum(r.failed for r in results)
 
 
+class EndLine:
+    """A run's end line in the run log, written once: a run recorded again as it was (a
+    failure after its end line, with nothing new to say) writes no second line."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.path = settings.run_log_path
+        self.written: dict | None = None
+
+    def write(self, summary: RunSummary) -> None:
+        row = summary.as_row()
+        if self.written == row:
+            return
+        run_log.append(self.path, summary)
+        self.written = row
+
+
 def record(
     con: duckdb.DuckDBPyConnection | None,
     settings: Settings,
     summary: RunSummary,
     validations: Validations | None,
-    *,
-    log: bool = True,
+    end_line: EndLine | None,
 ) -> None:
-    """The run's state: the run log first (it needs no warehouse; `log=False` leaves it for
-    later), then audit.runs, and (once per run) the validation results and report."""
+    """The run's state: its end line in the run log first (it needs no warehouse; None
+    leaves it for later), then audit.runs, and (once per run) the validation results and
+    report."""
     if validations is not None:
         validations.count(summary)
-    if log:
-        run_log.append(settings.run_log_path, summary)
+    if end_line is not None:
+        end_line.write(summary)
     if con is None:
         return
     with suppress(duckdb.Error):
@@ -139,6 +155,7 @@ class RunBook:
         )
         self.summary.warehouse = str(settings.warehouse_path)
         self.validations = Validations()
+        self.end_line = EndLine(settings)
         self.con: duckdb.DuckDBPyConnection | None = None
 
     @property
@@ -183,7 +200,7 @@ class RunBook:
             finish(summary, refused.status, str(refused))
             summary.exit_code = refused.exit_code
             with suppress(OSError):
-                run_log.append(settings.run_log_path, summary)
+                run_log.append_unstarted(settings.run_log_path, summary)
         _artifact(summary)
         return summary
 
@@ -199,7 +216,7 @@ class RunBook:
             with suppress(Exception):
                 self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
         try:
-            record(self.con, self.settings, self.summary, self.validations)
+            record(self.con, self.settings, self.summary, self.validations, self.end_line)
         except Exception:
             # the run log line is written first; a warehouse that cannot take the audit row
             # (the reason the run failed, perhaps) must not hide the original error, nor
@@ -296,7 +313,7 @@ class RunBook:
         con = self.con
         assert con is not None
         held = summary.status == "failed" or not settings.publish
-        record(con, settings, summary, self.validations, log=held)
+        record(con, settings, summary, self.validations, self.end_line if held else None)
         if held:
             return
         snapshot.remove_leftovers(settings.warehouse_path)
@@ -314,7 +331,7 @@ class RunBook:
                 self.con = con = open_build(settings.build_path, settings.warehouse_path)
             if settings.warehouse_path.exists():
                 summary.published |= publish_exports(con, settings, summary.run_id, current)
-        record(con, settings, summary, None)
+        record(con, settings, summary, None, self.end_line)
 
 
 @dataclass
@@ -369,7 +386,7 @@ def failed_unexpectedly(settings: Settings, command: str, source: str, error: Ex
     summary = RunSummary(new_run_id(), command, source, datetime.now(UTC))
     finish(summary, "failed", f"{type(error).__name__}: {error}")
     summary.exit_code = EXIT_BUG
-    run_log.append(settings.run_log_path, summary)
+    run_log.append_unstarted(settings.run_log_path, summary)
     return summary
 
 

@@ -36,7 +36,7 @@ def _record_unstarted(
     summary.ended_at = summary.started_at
     # a data folder that cannot be written: the one line on stderr is then the only record
     with suppress(OSError):
-        run_log.append(settings.run_log_path, summary)
+        run_log.append_unstarted(settings.run_log_path, summary)
 
 
 def run_command(command: str, settings: Settings, start) -> int:

@@ -28,7 +28,16 @@ from prefect.exceptions import ObjectNotFound
 from flows import alerts, prefect_env
 from flows.demo.run import demo_pages
 from flows.demo.server import FeedServer
-from tests.flows.test_workpool import Processes, _healthy, _wait, free_port
+from flows.ops import run_log
+from tests.flows.test_workpool import (
+    Processes,
+    _healthy,
+    _wait,
+    argv,
+    assignments,
+    free_port,
+    readme_block,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -114,10 +123,9 @@ def served(tmp_path_factory):
     )
     started = time.monotonic()
     try:
+        server = readme_block()[0]  # the README's line, as an operator types it
         here.processes.start(
-            "server",
-            [sys.executable, "-m", "prefect", "server", "start", *SERVER_ADDRESS, str(port)],
-            env,
+            "server", [*argv(server), *SERVER_ADDRESS, str(port)], {**env, **assignments(server)}
         )
         _wait(lambda: _healthy(here.api), 120, "the Prefect server", here.processes.logs)
         env["PREFECT_API_URL"] = here.api
@@ -188,6 +196,8 @@ def test_alerts_post_once_for_a_failed_run_and_never_for_a_healthy_one(served):
     served.timings["posted, from the failing run's start"] = time.monotonic() - started
     time.sleep(QUIET_SECONDS)
     assert len(receiver.posts) == 1, receiver.posts  # the healthy run posted nothing
+    lines = run_log.lines_per_run(served.data_dir / "data" / "runs" / "run-log.jsonl")
+    assert sorted(lines.values()) == [["running", "partial"], ["running", "success"]]
     (post,) = receiver.posts
     (failed,) = [run for run in _flow_runs(served.api) if run.state.is_failed()]
     assert "Failed" in post["subject"]

@@ -60,3 +60,16 @@ def test_without_a_server_the_command_says_where_alerts_live(monkeypatch, capsys
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     assert main(["alerts", "--webhook", "http://127.0.0.1:9/hook"]) == 7
     assert "PREFECT_API_URL" in capsys.readouterr().err
+
+
+def test_the_readmes_server_lines_turn_telemetry_off_and_say_where_state_lives():
+    from flows.settings import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [part.split("```", 1)[0] for part in readme.split("```sh\n")[1:]]
+    lines = [
+        line for block in blocks for line in block.splitlines() if "prefect server start" in line
+    ]
+    assert len(lines) >= 2
+    assert all(line.startswith("PREFECT_SERVER_ANALYTICS_ENABLED=false ") for line in lines)
+    assert "The server's state" in readme and "`~/.prefect/`" in readme
