@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import duckdb
 from prefect.artifacts import create_markdown_artifact
+from prefect.exceptions import TerminationSignal
 from prefect.states import Completed, Failed, State
 
 from flows.extract.walker import ExtractResult
@@ -30,12 +31,14 @@ from flows.ops.lock import hold_warehouse
 from flows.ops.outcomes import (
     EXIT_BUG,
     EXIT_DRIFT,
+    EXIT_INTERRUPTED,
     SEVERITY,
     STATUS_EXIT,
     ExpectedFailure,
     WarehouseBusy,
     WarehouseUnwritable,
 )
+from flows.ops.run_log import INTERRUPTED
 from flows.publish import snapshot
 from flows.settings import Settings
 from flows.summary import RunSummary, new_run_id
@@ -104,6 +107,19 @@ def record(
     record_validations(con, summary.run_id, "staged", validations.staged, validations.quarantined)
     if validations.staged:
         write_report(con, settings.warehouse_path.parent / "validation-report.html")
+
+
+def stopped(error: BaseException) -> bool:
+    """A run stopped from outside (Ctrl-C, SIGTERM from a worker or an operator, Prefect
+    cancelling it): not a bug."""
+    return isinstance(error, KeyboardInterrupt | SystemExit | TerminationSignal)
+
+
+def interrupted_line(error: BaseException) -> str:
+    return (
+        f"interrupted ({type(error).__name__}) before it ended: what was committed stays, "
+        "nothing half-done is published; the next run continues from the raw zone"
+    )
 
 
 def finish(summary: RunSummary, status: str, message: str | None = None) -> None:
@@ -186,6 +202,9 @@ class RunBook:
                     self._fail(error, error.status, error.exit_code, str(error))
                 except BaseException as error:
                     expected = unwritable(error)
+                    if stopped(error):
+                        self._fail(error, INTERRUPTED, EXIT_INTERRUPTED, interrupted_line(error))
+                        raise
                     if expected is None:
                         self._fail(error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
                         raise

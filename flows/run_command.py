@@ -8,7 +8,7 @@ import sys
 from contextlib import suppress
 from datetime import UTC, datetime
 
-from flows.ops.outcomes import EXIT_OK, EXIT_PREFECT, ExpectedFailure
+from flows.ops.outcomes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PREFECT, ExpectedFailure
 from flows.settings import Settings
 
 
@@ -50,6 +50,9 @@ def run_command(command: str, settings: Settings, start) -> int:
     try:
         with hold_warehouse(settings.build_path, run_id=run_id, command=command):
             summary = start(run_id)
+    except KeyboardInterrupt:  # Ctrl-C: the run book has recorded the run as interrupted
+        say(command, "interrupted: run it again; it continues from the raw zone")
+        return EXIT_INTERRUPTED
     except ExpectedFailure as refused:  # busy, or refused before the flow started
         _record_unstarted(
             settings, run_id, command, refused.status, str(refused), refused.exit_code
