@@ -77,3 +77,11 @@ class RawZoneIncomplete(DataFailure):
 
 class PrefectUnavailable(ExpectedFailure):
     exit_code = EXIT_PREFECT
+
+
+class DeploymentClaimed(ExpectedFailure):
+    """The scheduled deployment is run by another process (`readouts serve`, or a work
+    pool's workers); taking it over now would have both run it. Nothing was changed."""
+
+    exit_code = EXIT_BUSY
+    status = "busy"
