@@ -39,6 +39,19 @@ def _record_unstarted(
         run_log.append_unstarted(settings.run_log_path, summary)
 
 
+def _stopped(error: BaseException) -> bool:
+    return type(error).__name__ == "TerminationSignal"  # Prefect's, without importing it
+
+
+def _interrupted(command: str, stop: BaseException) -> int:
+    say(
+        command,
+        f"interrupted ({type(stop).__name__}): recorded as interrupted; run it again, it "
+        "continues from the raw zone",
+    )
+    return EXIT_INTERRUPTED
+
+
 def run_command(command: str, settings: Settings, start) -> int:
     """Takes the writer's lock before Prefect starts (a busy warehouse is answered at once),
     runs `start(run_id)` (a flow returning a RunSummary) and turns its outcome into one line
@@ -50,17 +63,18 @@ def run_command(command: str, settings: Settings, start) -> int:
     try:
         with hold_warehouse(settings.build_path, run_id=run_id, command=command):
             summary = start(run_id)
-    except KeyboardInterrupt:  # Ctrl-C: the run book has recorded the run as interrupted
-        say(command, "interrupted: run it again; it continues from the raw zone")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as stop:  # Ctrl-C: recorded by the run book
+        return _interrupted(command, stop)
     except ExpectedFailure as refused:  # busy, or refused before the flow started
         _record_unstarted(
             settings, run_id, command, refused.status, str(refused), refused.exit_code
         )
         say(command, str(refused))
         return refused.exit_code
-    except Exception as error:
-        if not _is_prefect_unreachable(error):
+    except BaseException as error:
+        if _stopped(error):  # SIGTERM, which Prefect turns into TerminationSignal
+            return _interrupted(command, error)
+        if not isinstance(error, Exception) or not _is_prefect_unreachable(error):
             raise
         text = (
             f"Prefect's API could not be reached or started ({str(error).splitlines()[0]}); "
