@@ -141,7 +141,55 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--cron", default=None, help="cron expression (default '17 * * * *')")
     serve.add_argument("--timezone", default=None, help="the cron's time zone (default UTC)")
     _deploy_parser(commands)
+    _alerts_parser(commands)
     return parser
+
+
+def _alerts_parser(commands) -> None:
+    alerts = commands.add_parser(
+        "alerts",
+        help="on the Prefect server at PREFECT_API_URL, post to a webhook when a run ends "
+        "Failed, Crashed or Warned (a Prefect automation and notification block)",
+    )
+    which = alerts.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="an http(s) webhook (a JSON POST), a Slack incoming webhook, or any Apprise URL "
+        "(slack://, mailto://, msteams://, ...)",
+    )
+    which.add_argument("--remove", action="store_true", help="remove the alerts")
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    """`readouts alerts`: registered on the server a team runs, never on a temporary one."""
+    import os
+
+    from flows.ops.outcomes import EXIT_PREFECT
+
+    if not os.environ.get("PREFECT_API_URL"):
+        say(
+            "alerts",
+            "alerts live on a Prefect server: run `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api (the server the runs report to)",
+        )
+        return EXIT_PREFECT
+    from flows import alerts
+
+    try:
+        if args.remove:
+            print(f"alerts removed ({alerts.remove()} objects deleted)")
+        else:
+            print(alerts.register(args.webhook).line())
+    except ValueError as error:
+        say("alerts", str(error))
+        return 2
+    except Exception as error:
+        if "ConnectError" not in repr(error) and "Connection refused" not in str(error):
+            raise
+        say("alerts", f"the Prefect server at {os.environ['PREFECT_API_URL']} did not answer")
+        return EXIT_PREFECT
+    return EXIT_OK
 
 
 def _deploy_parser(commands) -> None:
@@ -314,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     options = {
         k: v
         for k, v in vars(args).items()
-        if k not in ("command", "fresh", "cron", "timezone", "sql", "format")
+        if k not in ("command", "fresh", "cron", "timezone", "sql", "format", "webhook", "remove")
     }
     try:
         if args.command == "demo":
@@ -328,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "deploy":
             return _deploy(args)
+        if args.command == "alerts":
+            return _alerts(args)
         if args.command == "query":
             return _query(args, from_environment(**options))
         if args.command == "export":

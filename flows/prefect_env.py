@@ -12,8 +12,15 @@ from pathlib import Path
 QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_LOGGING_TO_API_ENABLED": "false",
+    # Prefect's API gets INFO and above, from Prefect's run loggers and from the project's
+    # (`readouts.*`, flows/ops/logs.py): the build task's line per seed, model and test, the
+    # walker's lines. The terminal shows warnings and above.
+    "PREFECT_LOGGING_LEVEL": "INFO",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
+    "PREFECT_LOGGING_TO_API_ENABLED": "true",
+    "PREFECT_LOGGING_EXTRA_LOGGERS": "readouts",
+    # the project's loggers also run outside flows (tests, scripts): no warning there
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     "PREFECT_TASKS_REFRESH_CACHE": "false",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
     # Prefect's temporary server gets 20 s to start by default; with both cores busy it

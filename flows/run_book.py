@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import duckdb
 from prefect.artifacts import create_markdown_artifact
+from prefect.exceptions import TerminationSignal
 from prefect.states import Completed, Failed, State
 
 from flows.extract.walker import ExtractResult
@@ -30,12 +31,14 @@ from flows.ops.lock import hold_warehouse
 from flows.ops.outcomes import (
     EXIT_BUG,
     EXIT_DRIFT,
+    EXIT_INTERRUPTED,
     SEVERITY,
     STATUS_EXIT,
     ExpectedFailure,
     WarehouseBusy,
     WarehouseUnwritable,
 )
+from flows.ops.run_log import INTERRUPTED
 from flows.publish import snapshot
 from flows.settings import Settings
 from flows.summary import RunSummary, new_run_id
@@ -64,20 +67,36 @@ class Validations:
         summary.expectations_failed = sum(r.failed for r in results)
 
 
+class EndLine:
+    """A run's end line in the run log, written once: a run recorded again as it was (a
+    failure after its end line, with nothing new to say) writes no second line."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.path = settings.run_log_path
+        self.written: dict | None = None
+
+    def write(self, summary: RunSummary) -> None:
+        row = summary.as_row()
+        if self.written == row:
+            return
+        run_log.append(self.path, summary)
+        self.written = row
+
+
 def record(
     con: duckdb.DuckDBPyConnection | None,
     settings: Settings,
     summary: RunSummary,
     validations: Validations | None,
-    *,
-    log: bool = True,
+    end_line: EndLine | None,
 ) -> None:
-    """The run's state: the run log first (it needs no warehouse; `log=False` leaves it for
-    later), then audit.runs, and (once per run) the validation results and report."""
+    """The run's state: its end line in the run log first (it needs no warehouse; None
+    leaves it for later), then audit.runs, and (once per run) the validation results and
+    report."""
     if validations is not None:
         validations.count(summary)
-    if log:
-        run_log.append(settings.run_log_path, summary)
+    if end_line is not None:
+        end_line.write(summary)
     if con is None:
         return
     with suppress(duckdb.Error):
@@ -88,6 +107,19 @@ def record(
     record_validations(con, summary.run_id, "staged", validations.staged, validations.quarantined)
     if validations.staged:
         write_report(con, settings.warehouse_path.parent / "validation-report.html")
+
+
+def stopped(error: BaseException) -> bool:
+    """A run stopped from outside (Ctrl-C, SIGTERM from a worker or an operator, Prefect
+    cancelling it): not a bug."""
+    return isinstance(error, KeyboardInterrupt | SystemExit | TerminationSignal)
+
+
+def interrupted_line(error: BaseException) -> str:
+    return (
+        f"interrupted ({type(error).__name__}) before it ended: what was committed stays, "
+        "nothing half-done is published; the next run continues from the raw zone"
+    )
 
 
 def finish(summary: RunSummary, status: str, message: str | None = None) -> None:
@@ -139,6 +171,7 @@ class RunBook:
         )
         self.summary.warehouse = str(settings.warehouse_path)
         self.validations = Validations()
+        self.end_line = EndLine(settings)
         self.con: duckdb.DuckDBPyConnection | None = None
 
     @property
@@ -169,6 +202,9 @@ class RunBook:
                     self._fail(error, error.status, error.exit_code, str(error))
                 except BaseException as error:
                     expected = unwritable(error)
+                    if stopped(error):
+                        self._fail(error, INTERRUPTED, EXIT_INTERRUPTED, interrupted_line(error))
+                        raise
                     if expected is None:
                         self._fail(error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
                         raise
@@ -183,7 +219,7 @@ class RunBook:
             finish(summary, refused.status, str(refused))
             summary.exit_code = refused.exit_code
             with suppress(OSError):
-                run_log.append(settings.run_log_path, summary)
+                run_log.append_unstarted(settings.run_log_path, summary)
         _artifact(summary)
         return summary
 
@@ -199,7 +235,7 @@ class RunBook:
             with suppress(Exception):
                 self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
         try:
-            record(self.con, self.settings, self.summary, self.validations)
+            record(self.con, self.settings, self.summary, self.validations, self.end_line)
         except Exception:
             # the run log line is written first; a warehouse that cannot take the audit row
             # (the reason the run failed, perhaps) must not hide the original error, nor
@@ -296,7 +332,7 @@ class RunBook:
         con = self.con
         assert con is not None
         held = summary.status == "failed" or not settings.publish
-        record(con, settings, summary, self.validations, log=held)
+        record(con, settings, summary, self.validations, self.end_line if held else None)
         if held:
             return
         snapshot.remove_leftovers(settings.warehouse_path)
@@ -314,7 +350,7 @@ class RunBook:
                 self.con = con = open_build(settings.build_path, settings.warehouse_path)
             if settings.warehouse_path.exists():
                 summary.published |= publish_exports(con, settings, summary.run_id, current)
-        record(con, settings, summary, None)
+        record(con, settings, summary, None, self.end_line)
 
 
 @dataclass
@@ -369,14 +405,15 @@ def failed_unexpectedly(settings: Settings, command: str, source: str, error: Ex
     summary = RunSummary(new_run_id(), command, source, datetime.now(UTC))
     finish(summary, "failed", f"{type(error).__name__}: {error}")
     summary.exit_code = EXIT_BUG
-    run_log.append(settings.run_log_path, summary)
+    run_log.append_unstarted(settings.run_log_path, summary)
     return summary
 
 
 def state_of(summary: RunSummary | SourcesSummary) -> State:
     """The Prefect state that says what the exit code says: Completed for 0; Completed
-    named Skipped for busy (nothing changed; the next run catches up) and Warned for a
-    drift (loaded and published); Failed for every failure. The summary is its data."""
+        named Skipped for busy (nothing changed; the next run catches up) and Warned for a
+        drift (loaded and published); Failed for every failure. A message that is not plain
+    success starts with the exit code ("exit 4: ..."), for the alerts. The summary is its data."""
     line = summary.one_line()
     if summary.status == "busy":
         return Completed(
@@ -386,9 +423,10 @@ def state_of(summary: RunSummary | SourcesSummary) -> State:
         )
     if summary.exit_code == EXIT_DRIFT:
         drifts = [w for w in summary.warnings if w.startswith("drift: ")]
-        return Completed(name="Warned", message="\n".join([line, *drifts]), data=summary)
+        message = "\n".join([f"exit {EXIT_DRIFT}: {line}", *drifts])
+        return Completed(name="Warned", message=message, data=summary)
     if summary.exit_code:
-        return Failed(message=line, data=summary)
+        return Failed(message=f"exit {summary.exit_code}: {line}", data=summary)
     return Completed(message=line, data=summary)
 
 

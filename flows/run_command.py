@@ -8,7 +8,7 @@ import sys
 from contextlib import suppress
 from datetime import UTC, datetime
 
-from flows.ops.outcomes import EXIT_OK, EXIT_PREFECT, ExpectedFailure
+from flows.ops.outcomes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PREFECT, ExpectedFailure
 from flows.settings import Settings
 
 
@@ -36,7 +36,20 @@ def _record_unstarted(
     summary.ended_at = summary.started_at
     # a data folder that cannot be written: the one line on stderr is then the only record
     with suppress(OSError):
-        run_log.append(settings.run_log_path, summary)
+        run_log.append_unstarted(settings.run_log_path, summary)
+
+
+def _stopped(error: BaseException) -> bool:
+    return type(error).__name__ == "TerminationSignal"  # Prefect's, without importing it
+
+
+def _interrupted(command: str, stop: BaseException) -> int:
+    say(
+        command,
+        f"interrupted ({type(stop).__name__}): recorded as interrupted; run it again, it "
+        "continues from the raw zone",
+    )
+    return EXIT_INTERRUPTED
 
 
 def run_command(command: str, settings: Settings, start) -> int:
@@ -50,14 +63,18 @@ def run_command(command: str, settings: Settings, start) -> int:
     try:
         with hold_warehouse(settings.build_path, run_id=run_id, command=command):
             summary = start(run_id)
+    except KeyboardInterrupt as stop:  # Ctrl-C: recorded by the run book
+        return _interrupted(command, stop)
     except ExpectedFailure as refused:  # busy, or refused before the flow started
         _record_unstarted(
             settings, run_id, command, refused.status, str(refused), refused.exit_code
         )
         say(command, str(refused))
         return refused.exit_code
-    except Exception as error:
-        if not _is_prefect_unreachable(error):
+    except BaseException as error:
+        if _stopped(error):  # SIGTERM, which Prefect turns into TerminationSignal
+            return _interrupted(command, error)
+        if not isinstance(error, Exception) or not _is_prefect_unreachable(error):
             raise
         text = (
             f"Prefect's API could not be reached or started ({str(error).splitlines()[0]}); "

@@ -103,7 +103,11 @@ def serve(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE) -> None:
     (pause_on_shutdown=False): a restart must not silently switch the schedule off."""
     from prefect import serve as prefect_serve
 
+    from flows.handover import refuse_serve_while_pooled
+
     _require_server("serve")
+    _check_answers(api_url())
+    refuse_serve_while_pooled(deployment_name())
     prefect_serve(build_deployment(cron, timezone), pause_on_shutdown=False)
 
 
@@ -158,8 +162,11 @@ def deploy(
     """Creates or updates `readouts-scheduled/all` on the work pool: `prefect deploy`
     on prefect.yaml, run from the project root with the values it templates. Returns its
     exit code."""
+    from flows.handover import refuse_deploy_while_served
+
     _require_server("deploy")
     _check_answers(api_url())
+    refuse_deploy_while_served(deployment_name(), pool)
     values = deploy_environment(settings, cron, timezone)
     command = deploy_command(pool)
     # the same command, to run by hand (from the project root: the entrypoint is relative)

@@ -56,7 +56,7 @@ class RunSummary:
     def lines(self) -> list[str]:
         stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.stage_seconds.items())
         lines = [
-            f"run {self.run_id} ({self.command}): {self.status}",
+            f"run {self.run_id} ({self.command}, {self.source or 'every source'}): {self.status}",
             f"  pages fetched: {self.pages_fetched}; new entries: {self.entries_new}; "
             f"new items: {self.new_items}; new versions of known items: {self.new_versions}",
         ]
@@ -70,8 +70,8 @@ class RunSummary:
                 else ""
             )
             + "; "
-            f"quarantined: {self.quarantined}; calls in marts.calls: {self.calls} "
-            f"({self.calls_to_review} to review in marts.review_queue)",
+            f"quarantined: {self.quarantined}; the warehouse in all: {self.calls} calls in "
+            f"marts.calls ({self.calls_to_review} to review in marts.review_queue)",
             f"  validation: {self.expectations_evaluated} expectations evaluated, "
             f"{self.expectations_failed} failed",
             f"  models built: {self.models_built}; data tests passed: {self.tests_passed}",
@@ -103,15 +103,17 @@ class RunSummary:
 
     def markdown(self) -> str:
         rows = [
+            ("source", self.source or "every source"),
             ("status", self.status),
+            ("exit code", self.exit_code),
             ("pages fetched", self.pages_fetched),
             ("new entries", self.entries_new),
             ("new items", self.new_items),
             ("new versions", self.new_versions),
             ("item versions loaded", self.item_versions_loaded),
             ("quarantined", self.quarantined),
-            ("calls", self.calls),
-            ("calls to review (marts.review_queue)", self.calls_to_review),
+            ("calls in the warehouse in all (marts.calls)", self.calls),
+            ("calls to review in all (marts.review_queue)", self.calls_to_review),
             ("models built", self.models_built),
             ("data tests passed", self.tests_passed),
             ("expectations evaluated", self.expectations_evaluated),
@@ -123,4 +125,5 @@ class RunSummary:
         rows += [(f"{name} (s)", f"{seconds:.2f}") for name, seconds in self.stage_seconds.items()]
         table = "\n".join(f"| {name} | {value} |" for name, value in rows)
         note = f"\n\n{self.stopped_reason}" if self.stopped_reason else ""
-        return f"# readouts run {self.run_id}\n\n| what | value |\n| --- | --- |\n{table}{note}"
+        title = f"# readouts run {self.run_id}: {self.source or 'every source'}, {self.status}"
+        return f"{title}\n\n| what | value |\n| --- | --- |\n{table}{note}"

@@ -109,10 +109,11 @@ def _shown(path: Path) -> str:
 
 
 def readouts_command() -> str:
-    """The `readouts` command as it can be typed here: the virtual environment's script when
-    it is not on PATH."""
+    """The `readouts` command as it can be typed in a new shell here: the virtual
+    environment's script (a PATH set by `source scripts/bootstrap.sh` or an activated venv
+    does not outlive its shell), else `readouts` from PATH."""
     script = Path(sys.executable).parent / "readouts"
-    if shutil.which("readouts") == str(script) or not script.exists():
+    if not script.exists():
         return "readouts"
     return _shown(script)
 

@@ -24,7 +24,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,8 +33,9 @@ from flows.core.source import Source
 from flows.extract.http_client import PoliteClient
 from flows.landing.raw_zone import RawZone
 from flows.ops.failpoints import failpoint
+from flows.ops.logs import project_logger
 
-log = logging.getLogger("readouts.extract")
+log = project_logger("extract")
 
 
 @dataclass(frozen=True)

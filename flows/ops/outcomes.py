@@ -12,11 +12,21 @@ EXIT_DATA = 5  # systemic validation failure, a failed data test, or every entry
 EXIT_WAREHOUSE = 6  # the build warehouse cannot be opened, or a disk is full or read-only
 EXIT_PREFECT = 7  # Prefect's API could not be reached or started
 EXIT_DRIFT = 8  # loaded and published, but the feed drifted from its own history: a warning
+EXIT_INTERRUPTED = 9  # stopped mid-way (a signal, Ctrl-C, a worker told to stop): run it again
 
 # Exit codes, most serious first: a run over several sources exits with the most serious
 # of its sources' codes (0 when every source succeeded); a drift is a warning, below every
 # failure.
-SEVERITY = (EXIT_BUG, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_DATA, EXIT_SOURCE, EXIT_BUSY, EXIT_DRIFT)
+SEVERITY = (
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_WAREHOUSE,
+    EXIT_PREFECT,
+    EXIT_DATA,
+    EXIT_SOURCE,
+    EXIT_BUSY,
+    EXIT_DRIFT,
+)
 
 # A finished run's status → its exit code.
 STATUS_EXIT = {
@@ -24,6 +34,7 @@ STATUS_EXIT = {
     "warned": EXIT_DRIFT,
     "partial": EXIT_SOURCE,
     "failed": EXIT_DATA,
+    "interrupted": EXIT_INTERRUPTED,
 }
 
 
@@ -66,3 +77,11 @@ class RawZoneIncomplete(DataFailure):
 
 class PrefectUnavailable(ExpectedFailure):
     exit_code = EXIT_PREFECT
+
+
+class DeploymentClaimed(ExpectedFailure):
+    """The scheduled deployment is run by another process (`readouts serve`, or a work
+    pool's workers); taking it over now would have both run it. Nothing was changed."""
+
+    exit_code = EXIT_BUSY
+    status = "busy"

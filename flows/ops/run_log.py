@@ -1,4 +1,4 @@
-"""The run log: one JSON line per state of every run (started, then finished), in the data
+"""The run log: two JSON lines per run, one when it starts and one when it ends, in the data
 directory. It is written before any warehouse opens, so a run refused as busy, a run whose
 warehouse is unusable or whose orchestrator never started is recorded too; `audit.runs` is
 brought up to date from it whenever the writer opens the warehouse."""
@@ -18,6 +18,23 @@ INTERRUPTED = "interrupted"
 
 def append(path: Path, summary: RunSummary) -> None:
     append_line(path, summary.as_row())
+
+
+def append_unstarted(path: Path, summary: RunSummary) -> None:
+    """A run refused before it started (busy, or its orchestrator never came up): like any
+    run, a start line and an end line."""
+    started = RunSummary(summary.run_id, summary.command, summary.source, summary.started_at)
+    append_line(path, started.as_row())
+    append_line(path, summary.as_row())
+
+
+def lines_per_run(path: Path) -> dict[str, list[str]]:
+    """The statuses each run wrote, in order: ['running', <its end>] for every run."""
+    lines: dict[str, list[str]] = {}
+    for record in read_lines(path):
+        if record.get("run_id"):
+            lines.setdefault(record["run_id"], []).append(record.get("status"))
+    return lines
 
 
 def latest_records(path: Path) -> dict[str, dict]:

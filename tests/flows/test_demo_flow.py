@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 
+from flows.demo.run import next_steps
 from flows.demo.sample import sample_pages
+from flows.ops import run_log
+from flows.settings import PROJECT_ROOT
 from tests.flows.helpers import query
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -138,3 +144,31 @@ def test_the_demo_shows_one_readout_in_two_languages(demo_run):
         )
     )
     assert kinds == {"foreign": 3, "domestic": 1}
+
+
+def test_each_run_has_one_start_line_and_one_end_line(demo_run):
+    settings, sources = demo_run
+    lines = run_log.lines_per_run(settings.run_log_path)
+    assert set(lines) == {summary.run_id for summary in sources.summaries}
+    assert all(statuses == ["running", "success"] for statuses in lines.values()), lines
+
+
+def test_the_commands_the_demo_prints_run_as_printed_in_a_new_shell(demo_run, monkeypatch):
+    """A new shell: no virtual environment on PATH, only the system's, in the project."""
+    settings, _ = demo_run
+    monkeypatch.chdir(PROJECT_ROOT)
+    steps = next_steps(settings)
+    commands = [line.strip() for line in steps[steps.index("Try:") + 1 :]]
+    assert commands and all(c.startswith(".venv/bin/readouts ") for c in commands), commands
+    shell = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root")}
+    for command in commands:
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=PROJECT_ROOT,
+            env=shell,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+        assert done.stdout.strip(), command

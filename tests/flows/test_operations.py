@@ -66,7 +66,11 @@ def test_serve_keeps_the_schedule_on_shutdown_and_needs_a_real_server(monkeypatc
 
     calls = []
     monkeypatch.setattr(prefect, "serve", lambda *d, **kw: calls.append((d, kw)))
+    from flows import handover
+
     monkeypatch.setattr(schedule, "api_url", lambda: "http://127.0.0.1:4200/api")
+    monkeypatch.setattr(schedule, "_check_answers", lambda url: None)
+    monkeypatch.setattr(handover, "claim", lambda name: None)  # no deployment yet
     schedule.serve()
     ((deployments, options),) = calls
     assert options == {"pause_on_shutdown": False}

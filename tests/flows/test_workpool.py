@@ -38,7 +38,7 @@ pytestmark = pytest.mark.slow
 
 # The work-pool block of docs/operations.md, comments aside; the test checks that it is still this.
 README_COMMANDS = [
-    "prefect server start",
+    "PREFECT_SERVER_ANALYTICS_ENABLED=false prefect server start",
     "export PREFECT_API_URL=http://127.0.0.1:4200/api",
     "prefect work-pool create readouts --type process",
     "prefect work-pool set-concurrency-limit readouts 1",
@@ -60,9 +60,17 @@ def readme_block() -> list[str]:
     return [line for line in lines if line]
 
 
+def assignments(command: str) -> dict[str, str]:
+    """The `NAME=value` words a README line starts with (variables for that command)."""
+    words = shlex.split(command)
+    return dict(w.split("=", 1) for w in itertools.takewhile(lambda w: "=" in w, words))
+
+
 def argv(command: str) -> list[str]:
-    """A README line as this environment runs it: `prefect` and `readouts` from the venv."""
-    program, *rest = shlex.split(command)
+    """A README line as this environment runs it: `prefect` and `readouts` from the venv
+    (the line's leading variables go into its environment: `assignments`)."""
+    words = shlex.split(command)
+    program, *rest = words[len(assignments(command)) :]
     module = {"prefect": "prefect", "readouts": "flows.cli"}[program]
     return [sys.executable, "-m", module, *rest]
 
@@ -187,7 +195,11 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
     try:
         feed.__enter__()
         server, export, create_pool, pool_limit, worker, deploy, run_now = README_COMMANDS
-        processes.start("server", [*argv(server), "--host", "127.0.0.1", "--port", str(port)], env)
+        processes.start(
+            "server",
+            [*argv(server), "--host", "127.0.0.1", "--port", str(port)],
+            {**env, **assignments(server)},
+        )
         env["PREFECT_API_URL"] = export.split("=", 1)[1].replace("4200", str(port))
         assert env["PREFECT_API_URL"] == api
         _wait(lambda: _healthy(api), 120, "the Prefect server", processes.logs)
