@@ -62,10 +62,11 @@ def test_without_a_server_the_command_says_where_alerts_live(monkeypatch, capsys
     assert "PREFECT_API_URL" in capsys.readouterr().err
 
 
-def test_the_readmes_server_lines_turn_telemetry_off_and_say_where_state_lives():
+def test_the_documented_server_lines_turn_telemetry_off_and_say_where_state_lives():
     from flows.settings import PROJECT_ROOT
 
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    pages = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+    readme = "\n".join(page.read_text(encoding="utf-8") for page in pages)
     blocks = [part.split("```", 1)[0] for part in readme.split("```sh\n")[1:]]
     lines = [
         line for block in blocks for line in block.splitlines() if "prefect server start" in line
