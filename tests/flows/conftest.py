@@ -67,7 +67,9 @@ def both_sources_run(tmp_path_factory, corpus_dir, prefect_harness):
     ):
         settings = flow_settings(None, data_dir)
         summary = run_sources_flow(
-            settings, base_urls={"kremlin": kremlin.base_url, "whitehouse": whitehouse.base_url}
+            settings,
+            sources=("kremlin", "whitehouse"),
+            base_urls={"kremlin": kremlin.base_url, "whitehouse": whitehouse.base_url},
         )
     assert summary.exit_code == 0, summary.message
     return settings

@@ -442,7 +442,9 @@ def test_rebuild_rebuilds_every_source_and_publishes_once(tmp_path, tally, monke
     settings = flow_settings("http://unused", tmp_path)
     calls = "select source, count(*) from marts.calls group by 1 order by 1"
     with FeedServer(demo_pages()) as server:
-        run_sources_flow(settings, base_urls=demo_base_urls(server.base_url))
+        run_sources_flow(
+            settings, ("kremlin", "whitehouse"), base_urls=demo_base_urls(server.base_url)
+        )
     items = len(_latest(settings))
     with tallied(tally, "rebuild_of_two_sources", items) as counts:
         before = query(settings.warehouse_path, calls)
