@@ -14,7 +14,9 @@ calls as (
         t.*,
         g.government,
         cc.counterpart_key,
-        cc.counterpart_name
+        cc.counterpart_name,
+        cc.country_code,
+        cc.organisation
     from {{ ref('call_tone') }} as t
     inner join governments as g on g.source = t.source
     inner join {{ ref('call_counterparts') }} as cc
@@ -180,6 +182,8 @@ select
     c.government,
     s.counterpart_key,
     c.counterpart_name,
+    c.country_code,
+    c.organisation,
     s.kind,
     coalesce(s.labels, []::varchar[]) as labels,
     b.baseline_calls,
