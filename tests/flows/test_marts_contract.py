@@ -70,6 +70,7 @@ def test_every_counterpart_level_mart_has_the_common_keys(demo_run):
         "topics_by_country_month",
         "tone_by_country_period",
         "shared_counterparts",
+        "tone_shifts",
     }
     # one name per key, the same in every mart
     names = query(
