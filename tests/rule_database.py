@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from flows.load.warehouse import connect
-from flows.models.project import DbtPaths, invoke, parsed
+from flows.transform.project import DbtPaths, invoke, parsed
 
 RULE_SEEDS = ("tone_lexicon", "tone_frames", "tone_signals", "topics")
 

@@ -1,5 +1,5 @@
 -- The seed's question, asked of the warehouse: the tone of each counterpart's calls period
--- by period (reference/periods.csv), in each government's own readouts, and the calls
+-- by period (sql/seeds/periods.csv), in each government's own readouts, and the calls
 -- where it changed against that counterpart's history (marts.tone_shifts).
 with periods as (
     select source, counterpart_key, period_set, period, start_date, calls, share_with_descriptor, descriptors_used
