@@ -153,3 +153,47 @@ def test_every_sources_signal_file_uses_the_shared_names():
         for name, pattern in rows:
             assert name.removeprefix("not ") in names, (path, name)
             assert pattern.count("{party}") <= 1, (path, name)
+
+
+def test_a_run_may_build_with_a_copy_of_the_project(monkeypatch, tmp_path):
+    """READOUTS_DBT_PROJECT points a run at a copy of sql/ (to try other rules): dbt builds
+    the copy, and the normaliser reads the copy's seeds."""
+    from flows.settings import from_environment
+
+    assert from_environment().reference_dir == REFERENCE_DIR
+    monkeypatch.setenv("READOUTS_DBT_PROJECT", str(tmp_path / "sql"))
+    settings = from_environment()
+    assert settings.dbt_project == tmp_path / "sql"
+    assert settings.reference_dir == tmp_path / "sql" / SEEDS
+
+
+def test_no_private_attribute_of_dbt_is_touched():
+    """flows/ uses dbt and dbt-duckdb through their public names only: nothing imported from
+    them is private, and no attribute of what they export starting with '_' is read."""
+    import ast
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.endswith("__")
+
+    flows = SQL_DIR.parent / "flows"
+    touched = []
+    for path in flows.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        from_dbt: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "dbt":
+                for alias in node.names:
+                    if private(alias.name):
+                        touched.append(f"{path.name}: {node.module}.{alias.name}")
+                    from_dbt.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                from_dbt |= {a.asname or a.name for a in node.names if a.name.startswith("dbt")}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and private(node.attr):
+                base = node.value
+                while isinstance(base, ast.Attribute | ast.Call):
+                    base = base.value if isinstance(base, ast.Attribute) else base.func
+                if isinstance(base, ast.Name) and base.id in from_dbt:
+                    touched.append(f"{path.name}: {base.id}...{node.attr}")
+    assert touched == []
+    assert "DuckDBConnectionManager" in (flows / "transform" / "project.py").read_text()
