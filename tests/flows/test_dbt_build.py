@@ -133,7 +133,7 @@ def test_every_model_and_column_is_described_and_matches_the_warehouse(demo_run)
 
 
 def test_staging_models_are_views_and_the_layers_above_them_tables(demo_run):
-    """A build copies no text into staging: its models rename and type raw.* as views."""
+    """A build copies no text into staging: its models are views over raw.* and the seeds."""
     settings, _ = demo_run
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         kinds = dict(
