@@ -121,10 +121,9 @@ _PARSED: dict[str, object] = {}
 def parsed(warehouse: Path, paths: DbtPaths, project_dir: Path = SQL_DIR):
     """The project's manifest, parsed once for the same project files (seeds included) and
     database name, and kept in this process and in the project's target/manifests/ for the
-    next ones. dbt's
-    own partial parsing does not survive a change of warehouse path (it hashes the
-    profile), and a full parse is most of a small build's time (~5 s idle, ~16 s with both
-    cores busy)."""
+    next ones. dbt's own partial parsing does not survive a change of warehouse path (it
+    hashes the profile), and a full parse is most of a small build's time (~5 s idle, ~16 s
+    with both cores busy)."""
     from dbt.contracts.graph.manifest import Manifest
     from dbt.version import __version__
 
