@@ -29,15 +29,13 @@ prefect_env.configure(WORK / "prefect-home")
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 
-from flows.models.project import (  # noqa: E402
+from flows.transform.project import (  # noqa: E402
     SQL_DIR,
     DbtPaths,
     _close_database,
     _environment,
     build,
-    source_rules,
 )
-from flows.settings import REFERENCE_DIR  # noqa: E402
 
 
 def fresh(source: Path, name: str) -> tuple[Path, DbtPaths]:
@@ -55,7 +53,7 @@ def project_way(source: Path) -> float:
 
     @task(name="build-models")
     def build_models():
-        return build(warehouse, paths, REFERENCE_DIR, log=get_run_logger().info)
+        return build(warehouse, paths, log=get_run_logger().info)
 
     started = time.perf_counter()
     build_models()
@@ -68,12 +66,11 @@ def prefect_dbt_way(source: Path) -> float:
 
     warehouse, paths = fresh(source, "prefect_dbt")
     started = time.perf_counter()
-    with _environment(warehouse, REFERENCE_DIR, paths):
+    with _environment(warehouse):
         settings = PrefectDbtSettings(
             project_dir=SQL_DIR, profiles_dir=SQL_DIR, target_path=paths.target
         )
-        variables = json.dumps({"source_rules": source_rules(REFERENCE_DIR)})
-        PrefectDbtRunner(settings=settings).invoke(["build", "--vars", variables])
+        PrefectDbtRunner(settings=settings).invoke(["build"])
     _close_database()
     return time.perf_counter() - started
 

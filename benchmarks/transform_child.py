@@ -12,10 +12,10 @@ from pathlib import Path
 from flows.landing.raw_zone import RawZone
 from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction
-from flows.models.fingerprint import models_fingerprint, record_models_fingerprint
-from flows.models.project import DbtPaths, build
 from flows.normalize.stage import stage_pages
 from flows.sources.kremlin.source import KremlinSource
+from flows.transform.fingerprint import models_fingerprint, record_models_fingerprint
+from flows.transform.project import DbtPaths, build
 from flows.validate.staged import validate_staged
 
 

@@ -86,7 +86,7 @@ def _run_parser(commands) -> None:
         "--reprocess",
         action="store_true",
         default=None,
-        help="normalise every landed page again (after editing reference/*.csv)",
+        help="normalise every landed page again (after editing sql/seeds/*.csv)",
     )
     run.add_argument(
         "--retry-set-aside",

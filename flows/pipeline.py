@@ -22,7 +22,6 @@ import shutil
 from prefect import flow
 from prefect.states import State
 
-from flows.models.fingerprint import models_fingerprint
 from flows.run_book import (
     RunBook,
     SourcesSummary,
@@ -35,6 +34,7 @@ from flows.settings import ALL_SOURCES, Settings, from_environment
 from flows.sources import SOURCE_NAMES
 from flows.summary import RunSummary
 from flows.tasks import extract, load, normalize, validate
+from flows.transform.fingerprint import models_fingerprint
 
 
 def run_source(settings: Settings, command: str = "run", run_id: str | None = None) -> RunSummary:
@@ -93,7 +93,7 @@ def build_models_only(settings: Settings, run_id: str | None = None) -> RunSumma
 
     def body() -> None:
         book.open()
-        book.build_models(models_fingerprint(reference_dir=settings.reference_dir))
+        book.build_models(models_fingerprint(settings.dbt_project))
         book.count()
         finish(book.summary, "success")
         book.publish()

@@ -22,9 +22,6 @@ from flows.load.audit import record_run
 from flows.load.loader import LoadResult
 from flows.load.reconcile import reconcile
 from flows.load.warehouse import open_build, transaction
-from flows.models.fingerprint import record_models_fingerprint
-from flows.models.project import BuildResult
-from flows.models.source_health import run_drifts
 from flows.ops import run_log
 from flows.ops.disk import unwritable
 from flows.ops.failpoints import failpoint
@@ -45,6 +42,9 @@ from flows.publish import snapshot
 from flows.settings import Settings
 from flows.summary import RunSummary, new_run_id
 from flows.tasks import Staged, build_models, publish_exports
+from flows.transform.fingerprint import record_models_fingerprint
+from flows.transform.project import BuildResult
+from flows.transform.source_health import run_drifts
 from flows.validate.drift import with_drift
 from flows.validate.gx_runner import SuiteResult
 from flows.validate.report import calls_to_review, record_validations, write_report

@@ -8,8 +8,11 @@ from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_DIR = PROJECT_ROOT / "reference"
+# the dbt project; its seeds are the reference data that analysts edit, which the
+# normaliser reads too
 SQL_DIR = PROJECT_ROOT / "sql"
+SEEDS = "seeds"
+REFERENCE_DIR = SQL_DIR / SEEDS
 
 ALL_SOURCES = "all"
 USER_AGENT = "readouts/0.1 (data warehouse of leaders' call readouts; polite feed reader)"
@@ -47,8 +50,14 @@ class Settings:
     # False for the runs of a rebuild over several sources but the last: readers never see
     # a warehouse that holds only some of them
     publish: bool = True
-    reference_dir: Path = REFERENCE_DIR
+    # the dbt project a run builds with (READOUTS_DBT_PROJECT: a copy, to try rule changes)
+    dbt_project: Path = SQL_DIR
     user_agent: str = USER_AGENT
+
+    @property
+    def reference_dir(self) -> Path:
+        """The reference data: the dbt project's seeds."""
+        return self.dbt_project / SEEDS
 
     @property
     def raw_dir(self) -> Path:
@@ -113,8 +122,8 @@ def from_environment(**overrides: object) -> Settings:
         env["data_dir"] = Path(value)
     if value := os.environ.get("READOUTS_WAREHOUSE"):
         env["warehouse"] = Path(value)
-    if value := os.environ.get("READOUTS_REFERENCE_DIR"):
-        env["reference_dir"] = Path(value)
+    if value := os.environ.get("READOUTS_DBT_PROJECT"):
+        env["dbt_project"] = Path(value)
     if value := os.environ.get("READOUTS_PAUSE_SECONDS"):
         env["pause_seconds"] = float(value)
     if value := os.environ.get("READOUTS_PAGE_BUDGET"):

@@ -31,13 +31,6 @@ from flows.load.page_failures import (
     set_aside_shas,
 )
 from flows.load.warehouse import transaction
-from flows.models.fingerprint import (
-    clear_models_fingerprint,
-    marts_are_current,
-    models_fingerprint,
-)
-from flows.models.project import BuildResult, DbtPaths
-from flows.models.project import build as dbt_build
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
 from flows.ops.outcomes import ExpectedFailure
@@ -45,6 +38,13 @@ from flows.publish.exports import export_marts, exports_generation
 from flows.publish.report import write_report
 from flows.settings import Settings
 from flows.sources import get_source
+from flows.transform.fingerprint import (
+    clear_models_fingerprint,
+    marts_are_current,
+    models_fingerprint,
+)
+from flows.transform.project import BuildResult, DbtPaths
+from flows.transform.project import build as dbt_build
 from flows.validate.staged import ValidationFailed, ValidationOutcome, validate_staged
 
 
@@ -190,7 +190,7 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, staged: Staged) -> 
     with transaction(con):
         loaded = load_staged(con, staged.batch, reference_fingerprint=staged.reference_fingerprint)
         mirror_checkpoint(con, RawZone(settings.raw_dir, settings.source))
-        models = models_fingerprint(reference_dir=settings.reference_dir)
+        models = models_fingerprint(settings.dbt_project)
         changed = bool(loaded.item_versions or loaded.quarantined or staged.reprocess)
         changed = changed or bool(staged.set_aside) or not marts_are_current(con, models)
         changed = changed or observations_change_versions(con, staged.batch)
@@ -206,7 +206,7 @@ def build_models(settings: Settings) -> BuildResult:
     return dbt_build(
         settings.build_path,
         DbtPaths(settings.data_dir / "dbt"),
-        settings.reference_dir,
+        settings.dbt_project,
         log=get_run_logger().info,
     )
 

@@ -1,11 +1,11 @@
-"""Generates the counterpart reference data (reference/countries.csv, offices.csv,
-organisations.csv) from maintained sources and the reviewed seeds in reference/sources/.
+"""Generates the counterpart reference data (sql/seeds/countries.csv, offices.csv,
+organisations.csv) from maintained sources and the reviewed seeds in sql/seeds/sources/.
 
 - Countries: every ISO 3166-1 country from pycountry (codes, ISO short, common and
   official names), with countryinfo's English common name, alternative spellings and
-  demonyms; then reference/sources/countries_overrides.csv, the reviewed spellings that
+  demonyms; then sql/seeds/sources/countries_overrides.csv, the reviewed spellings that
   readouts use (merged last, so that regeneration keeps them).
-- Offices and organisations: reference/sources/offices.csv and organisations.csv (no
+- Offices and organisations: sql/seeds/sources/offices.csv and organisations.csv (no
   maintained offline dataset lists them), expanded by grammar: hyphenated and spaced
   forms, "-elect" / "Acting" forms, British and American spellings, typographic
   apostrophes.
@@ -24,7 +24,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "sql" / "seeds"
 SOURCES_DIR = REFERENCE_DIR / "sources"
 
 _CONNECTORS = {"of", "the", "and", "da", "y"}

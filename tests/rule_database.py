@@ -9,15 +9,20 @@ from pathlib import Path
 import duckdb
 
 from flows.load.warehouse import connect
-from flows.models.project import DbtPaths, invoke, parsed
+from flows.settings import SQL_DIR
+from flows.transform.project import DbtPaths, invoke, parsed
 
 RULE_SEEDS = ("tone_lexicon", "tone_frames", "tone_signals", "topics")
 
 
-def rule_database(directory: Path) -> duckdb.DuckDBPyConnection:
+def rule_database(
+    directory: Path, project_dir: Path = SQL_DIR, seeds: tuple[str, ...] = RULE_SEEDS
+) -> duckdb.DuckDBPyConnection:
+    """`seeds`: the shared rule seeds; () for every seed (the sources' own rules too)."""
     path, paths = directory / "rules.duckdb", DbtPaths(directory / "dbt")
-    manifest = parsed(path, paths)
-    for command in (["seed", "--select", *RULE_SEEDS], ["run-operation", "create_rule_macros"]):
-        outcome = invoke(command, path, paths, manifest=manifest)
+    manifest = parsed(path, paths, project_dir)
+    seed = ["seed", "--select", *seeds] if seeds else ["seed"]
+    for command in (seed, ["run-operation", "create_rule_macros"]):
+        outcome = invoke(command, path, paths, project_dir, manifest=manifest)
         assert outcome.success, (command, outcome.exception, outcome.result)
     return connect(path)

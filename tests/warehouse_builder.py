@@ -3,6 +3,7 @@ load, then `dbt build`, as the flow does. For fast tests of the SQL models."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,23 +15,31 @@ from flows.demo.atom_pages import FeedItem, paginate
 from flows.landing.raw_zone import RawZone
 from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction
-from flows.models.project import DbtPaths, build
 from flows.normalize.stage import StagedBatch, stage_pages
-from flows.settings import REFERENCE_DIR
+from flows.settings import SEEDS, SQL_DIR
 from flows.sources import get_source
+from flows.transform.project import DbtPaths, build
+
+
+def project_copy(directory: Path) -> Path:
+    """A copy of the dbt project (sql/) in `directory`, without dbt's own files: a build
+    with other rules edits the copy's seeds, as an analyst tries a change."""
+    copy = directory / "sql"
+    shutil.copytree(SQL_DIR, copy, ignore=shutil.ignore_patterns("target", "logs"))
+    return copy
 
 
 def staged_batch(
     items: Sequence[FeedItem],
     directory: Path,
-    reference_dir: Path = REFERENCE_DIR,
+    project_dir: Path = SQL_DIR,
     source_name: str = "kremlin",
     language: str = "en",
 ) -> StagedBatch:
     """`items` landed as feed pages of `source_name` in a raw zone under `directory` and
     normalised."""
     zone = RawZone(directory / "raw", source_name)
-    source = get_source(source_name, reference_dir)
+    source = get_source(source_name, project_dir / SEEDS)
     for number, body in paginate(items, language=language).items():
         fetch = FetchResult(source.page_url("http://x", number), datetime.now(UTC), 200, body)
         page = source.parse_page(body)
@@ -42,25 +51,25 @@ def staged_batch(
 def build_warehouse(
     items: Sequence[FeedItem],
     directory: Path,
-    reference_dir: Path = REFERENCE_DIR,
+    project_dir: Path = SQL_DIR,
     source_name: str = "kremlin",
     language: str = "en",
 ) -> duckdb.DuckDBPyConnection:
-    batch = staged_batch(items, directory, reference_dir, source_name, language)
+    batch = staged_batch(items, directory, project_dir, source_name, language)
     path = directory / "warehouse.duckdb"
     con = connect(path)
     ensure_schema(con)
     with transaction(con):
         load_staged(con, batch, reference_fingerprint="test")
     con.close()
-    build(path, DbtPaths(directory / "dbt"), reference_dir)
+    build(path, DbtPaths(directory / "dbt"), project_dir)
     return connect(path)
 
 
 def build_sources_warehouse(
     items_by_source: dict[str, tuple[Sequence[FeedItem], str]],
     directory: Path,
-    reference_dir: Path = REFERENCE_DIR,
+    project_dir: Path = SQL_DIR,
 ) -> duckdb.DuckDBPyConnection:
     """Several sources' items (with their feed's language) in one warehouse, each source
     normalised as its own batch."""
@@ -68,11 +77,11 @@ def build_sources_warehouse(
     con = connect(path)
     ensure_schema(con)
     for name, (items, language) in items_by_source.items():
-        batch = staged_batch(items, directory / name, reference_dir, name, language)
+        batch = staged_batch(items, directory / name, project_dir, name, language)
         with transaction(con):
             load_staged(con, batch, reference_fingerprint="test")
     con.close()
-    build(path, DbtPaths(directory / "dbt"), reference_dir)
+    build(path, DbtPaths(directory / "dbt"), project_dir)
     return connect(path)
 
 

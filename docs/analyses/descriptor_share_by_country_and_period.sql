@@ -1,6 +1,6 @@
 -- The share of the Kremlin's call readouts that describe the conversation with any tone
 -- descriptor, by counterpart, before and from 24 February 2022 (the split is
--- reference/periods.csv). Another source: change `source`.
+-- sql/seeds/periods.csv). Another source: change `source`.
 select
     period,
     counterpart_key,

@@ -1,5 +1,5 @@
 -- The seed's question, asked of the warehouse: the tone of each counterpart's calls period
--- by period (reference/periods.csv), in each government's own readouts, and, in the period
+-- by period (sql/seeds/periods.csv), in each government's own readouts, and, in the period
 -- in which they fall, the calls where it changed against that counterpart's own history
 -- (marts.tone_shifts: the date, the kind, what changed and the baseline it was measured
 -- against).

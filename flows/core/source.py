@@ -1,7 +1,7 @@
 """A source of readouts: where its feed pages are, how to read one entry, and what it
 declares about itself (its leaders, their country and office, its clock, its licence).
 Shared code never names a source: a third government's readouts are one new module
-implementing this, its rule files under reference/<name>/, and a line in the registry
+implementing this, its rule files under sql/seeds/<name>/, and a line in the registry
 (flows/sources/__init__.py)."""
 
 from __future__ import annotations

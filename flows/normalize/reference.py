@@ -1,4 +1,4 @@
-"""Reference data that analysts edit (reference/*.csv), read once per run."""
+"""Reference data that analysts edit (sql/seeds/*.csv), read once per run."""
 
 from __future__ import annotations
 

@@ -218,7 +218,7 @@ def topics_heatmap(rows: list[dict], order: list[str], topics: list[str]) -> alt
     ).encode(
         x=alt.X(
             "topic:N",
-            title="Topic (reference/topics.csv)",
+            title="Topic (sql/seeds/topics.csv)",
             sort=topics,
             axis=alt.Axis(labelAngle=-50, labelLimit=0, orient="top"),
         ),

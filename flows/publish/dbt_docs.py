@@ -7,8 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from flows.models.project import DbtPaths, ModelBuildError, invoke
 from flows.settings import Settings
+from flows.transform.project import DbtPaths, ModelBuildError, invoke
 
 
 def docs_site_path(settings: Settings) -> Path:
@@ -25,7 +25,7 @@ def write_docs_site(settings: Settings) -> Path:
         )
     paths = DbtPaths(settings.data_dir / "dbt")
     outcome = invoke(
-        ["docs", "generate", "--static"], settings.build_path, paths, settings.reference_dir
+        ["docs", "generate", "--static"], settings.build_path, paths, settings.dbt_project
     )
     if not outcome.success:
         raise ModelBuildError(f"dbt docs generate failed: {outcome.exception or outcome.result}")

@@ -1,5 +1,5 @@
 """Sources of readouts, by name. A new source: a module implementing
-flows/core/source.py, its rule files under reference/<name>/, and a line here."""
+flows/core/source.py, its rule files under sql/seeds/<name>/, and a line here."""
 
 from __future__ import annotations
 

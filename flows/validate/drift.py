@@ -1,7 +1,7 @@
 """Drift of a feed against its own history: what one run's entries measured, the bounds a
 source's earlier runs set, and which measures fell outside them. Pure: the measures come
-from `marts.source_health` (flows/models/source_health.py), the tuning from
-reference/drift_checks.csv (its grammar is in reference/README.md).
+from `marts.source_health` (flows/transform/source_health.py), the tuning from
+sql/seeds/drift_checks.csv (its grammar is in sql/seeds/README.md).
 
 A share (calls among items, resolved or toned calls among calls, quarantined entries among
 entries) is judged as a count: the history's pooled share p is widened to [p / ratio,
@@ -67,7 +67,7 @@ class RunMeasures:
 
 @dataclass(frozen=True)
 class Tuning:
-    """How one measure is judged (one row of reference/drift_checks.csv)."""
+    """How one measure is judged (one row of sql/seeds/drift_checks.csv)."""
 
     measure: str
     window_days: int  # the history: the source's runs in these many days before this one
@@ -96,7 +96,7 @@ class Drift:
 
 
 class TuningError(ExpectedFailure):
-    """reference/drift_checks.csv breaks its grammar: the run stops with the line at fault."""
+    """sql/seeds/drift_checks.csv breaks its grammar: the run stops with the line at fault."""
 
     exit_code = EXIT_DATA
 

@@ -14,11 +14,10 @@ import duckdb
 import pytest
 import yaml
 
-import flows.models.project as project
 from flows.cli import main
-from flows.models.fingerprint import marts_are_current, models_fingerprint
 from flows.publish.dbt_docs import docs_site_path
-from flows.settings import PROJECT_ROOT, REFERENCE_DIR, SQL_DIR
+from flows.settings import PROJECT_ROOT, SEEDS, SQL_DIR
+from flows.transform.fingerprint import marts_are_current, models_fingerprint
 from tests.flows.helpers import query
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -29,18 +28,15 @@ def _sha(path) -> str:
 
 
 @pytest.fixture
-def demo_copy(demo_run, tmp_path, monkeypatch):
-    """The demo's data, dbt project and reference data copied, so that a test may break
-    them; dbt runs the copied project."""
+def demo_copy(demo_run, tmp_path):
+    """The demo's data and dbt project (its seeds are the reference data) copied, so that a
+    test may break them; the run builds with the copied project."""
     settings, _ = demo_run
     data = tmp_path / "data"
     shutil.copytree(settings.data_dir, data, ignore=shutil.ignore_patterns("*.lock", "dbt"))
     sql = tmp_path / "sql"
     shutil.copytree(SQL_DIR, sql, ignore=shutil.ignore_patterns("target", "logs"))
-    reference = tmp_path / "reference"
-    shutil.copytree(REFERENCE_DIR, reference)
-    monkeypatch.setattr(project, "SQL_DIR", sql)
-    return settings.with_(data_dir=data, reference_dir=reference), sql, reference
+    return settings.with_(data_dir=data, dbt_project=sql), sql, sql / SEEDS
 
 
 def test_a_failing_model_fails_the_run_names_it_and_publishes_nothing(demo_copy):
@@ -58,7 +54,7 @@ def test_a_failing_model_fails_the_run_names_it_and_publishes_nothing(demo_copy)
     assert "\n" not in summary.message
     assert _sha(settings.warehouse_path) == published
     with duckdb.connect(str(settings.build_path), read_only=True) as con:
-        assert not marts_are_current(con, models_fingerprint(sql, settings.reference_dir))
+        assert not marts_are_current(con, models_fingerprint(sql))
     model.write_text(good)
     again = build_flow(settings)
     models = len(list((sql / "models").rglob("*.sql")))
@@ -137,7 +133,7 @@ def test_every_model_and_column_is_described_and_matches_the_warehouse(demo_run)
 
 
 def test_staging_models_are_views_and_the_layers_above_them_tables(demo_run):
-    """A build copies no text into staging: its models rename and type raw.* as views."""
+    """A build copies no text into staging: its models are views over raw.* and the seeds."""
     settings, _ = demo_run
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         kinds = dict(
@@ -153,7 +149,7 @@ def test_staging_models_are_views_and_the_layers_above_them_tables(demo_run):
 
 def test_readouts_docs_writes_the_docs_site_with_every_mart_and_its_lineage(demo_copy, monkeypatch):
     settings, _, reference = demo_copy
-    monkeypatch.setenv("READOUTS_REFERENCE_DIR", str(reference))
+    monkeypatch.setenv("READOUTS_DBT_PROJECT", str(reference.parent))
     assert main(["docs", "--data-dir", str(settings.data_dir)]) == 0
     html = docs_site_path(settings).read_text()
     for mart in SQL_DIR.glob("models/marts/*.sql"):

@@ -5,11 +5,9 @@ countries here are invented ("Atlantis" is nowhere)."""
 
 from __future__ import annotations
 
-import shutil
-
 from flows.demo.atom_pages import FeedItem
-from flows.settings import REFERENCE_DIR
-from tests.warehouse_builder import build_warehouse
+from flows.settings import SEEDS
+from tests.warehouse_builder import build_warehouse, project_copy
 
 STAMP = "2024-03-01T12:00:00+04:00"
 TITLE = (
@@ -82,11 +80,10 @@ def test_unresolved_counterparts_load_and_wait_for_review(tmp_path):
 
 
 def test_adding_the_missing_reference_row_resolves_the_call(tmp_path):
-    reference = tmp_path / "reference"
-    shutil.copytree(REFERENCE_DIR, reference)
-    with open(reference / "countries.csv", "a", encoding="utf-8") as handle:
+    project = project_copy(tmp_path)
+    with open(project / SEEDS / "countries.csv", "a", encoding="utf-8") as handle:
         handle.write("XA,Atlantis,Republic of Atlantis,,Atlantean\n")
-    con = build_warehouse(ITEMS[:1], tmp_path / "w", reference_dir=reference)
+    con = build_warehouse(ITEMS[:1], tmp_path / "w", project_dir=project)
     assert con.execute("select count(*) from marts.review_queue").fetchone() == (0,)
     assert con.execute(
         "select person_name, country_code from marts.call_counterparts order by 1"

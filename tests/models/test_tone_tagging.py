@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from flows.settings import REFERENCE_DIR
-from tests.warehouse_builder import build_warehouse, call
+from flows.settings import SEEDS
+from tests.warehouse_builder import build_warehouse, call, project_copy
 
 CASES = {
     # id: (body, expected descriptors, signals that must be present, signals that must not)
@@ -194,7 +192,7 @@ def warehouse(tmp_path_factory):
         ),
         call("61", "Police used tear gas against migrants at the border."),
     ]
-    # One meaning per signal (reference/README.md): the object of the verb decides whether a
+    # One meaning per signal (sql/seeds/README.md): the object of the verb decides whether a
     # warning is divergence (the call's parties here: Russia and Finland), the words after
     # "welcomed" or "best wishes" whether it is satisfaction or a greeting.
     items += [call(key, text) for key, (text, _, _) in MEANINGS.items()]
@@ -294,9 +292,7 @@ def test_evidence_points_at_the_words(warehouse):
 
 
 def test_editing_the_lexicon_reshapes_the_marts_on_build(tmp_path):
-    reference = tmp_path / "reference"
-    shutil.copytree(REFERENCE_DIR, reference)
-    lexicon = reference / "tone_lexicon.csv"
+    lexicon = (project := project_copy(tmp_path)) / SEEDS / "tone_lexicon.csv"
     lines = lexicon.read_text().splitlines()
     lexicon.write_text(
         "\n".join(line for line in lines if not line.startswith("constructive,"))
@@ -305,7 +301,7 @@ def test_editing_the_lexicon_reshapes_the_marts_on_build(tmp_path):
     con = build_warehouse(
         [call("1", "The conversation was businesslike and constructive.")],
         tmp_path / "w",
-        reference_dir=reference,
+        project_dir=project,
     )
     assert con.execute("select descriptors from marts.call_tone").fetchone() == (["businesslike"],)
 

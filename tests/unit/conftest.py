@@ -19,7 +19,7 @@ def _refuse(*args: object, **kwargs: object) -> None:
 def _no_flow_and_no_build(monkeypatch):
     from prefect import Flow
 
-    from flows.models import project
+    from flows.transform import project
 
     monkeypatch.setattr(Flow, "__call__", _refuse)
     invoke = project.invoke

@@ -1,5 +1,5 @@
-"""The dbt project's plumbing, without running dbt: where seeds are read from, and what
-makes the marts stale."""
+"""The dbt project's plumbing, without running dbt: its seeds are the reference data, inside
+the project, and what makes the marts stale."""
 
 from __future__ import annotations
 
@@ -8,101 +8,108 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-import flows.models.project as project
-from flows.models.fingerprint import models_fingerprint
-from flows.models.project import DbtPaths, seed_path
-from flows.settings import REFERENCE_DIR, SQL_DIR
+from flows.settings import REFERENCE_DIR, SEEDS, SQL_DIR
+from flows.transform.fingerprint import models_fingerprint
+from flows.transform.project import DbtPaths
+
+RULES = ("tone_lexicon", "tone_frames", "tone_signals", "topics")
 
 
-def test_the_reference_folder_is_a_seed_path_relative_to_the_project(tmp_path):
-    assert seed_path(REFERENCE_DIR, DbtPaths(tmp_path / "dbt")) == "../reference"
+def _config() -> dict:
+    return yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text())
+
+
+def test_the_reference_data_is_the_seeds_of_the_dbt_project():
+    assert _config()["seed-paths"] == [SEEDS]
+    assert REFERENCE_DIR == SQL_DIR / SEEDS
+    assert (REFERENCE_DIR / "tone_lexicon.csv").is_file()
+    assert (REFERENCE_DIR / "README.md").is_file(), "the grammar lives beside the files"
+    assert not (SQL_DIR.parent / "reference").exists()
 
 
 @pytest.mark.parametrize("depth", [1, 4, 9])
-def test_a_reference_folder_anywhere_is_a_seed_path_dbt_writes_inside_its_folder(
-    tmp_path, monkeypatch, depth
-):
+def test_dbt_writes_the_seeds_sql_inside_its_target_at_any_depth(tmp_path, depth):
     """dbt writes a seed's SQL to target/run/<project>/<seed path>: an absolute seed path
-    overwrote the CSV itself, and a relative path with more '..' than that folder is deep
-    landed outside dbt's folder when the clone sat deeper (CI's /check/work/main). A folder
-    that cannot be reached that way is read from a copy inside the project, at any depth."""
+    overwrote the CSV itself, and a path climbing out of the project landed outside dbt's
+    folder when the clone sat deeper (CI's /check/work/main). The seed path is a plain
+    folder of the project, so nothing is copied at run time, at any depth."""
     sql = tmp_path.joinpath(*[f"d{i}" for i in range(depth)], "sql")
-    sql.mkdir(parents=True)
-    monkeypatch.setattr(project, "SQL_DIR", sql)
-    reference = tmp_path / "elsewhere" / "reference"
-    shutil.copytree(REFERENCE_DIR, reference)
     paths = DbtPaths(tmp_path / "w" / "dbt")
-    relative = seed_path(reference, paths)
-    written = Path(os.path.normpath(paths.target / "run" / "readouts" / relative))
-    assert written.is_relative_to(paths.root)
-    seeds = Path(os.path.normpath(sql / relative))
-    assert (seeds / "tone_lexicon.csv").read_bytes() == (
-        reference / "tone_lexicon.csv"
-    ).read_bytes()
-    assert seed_path(reference, paths) == relative, "one copy per content"
+    for seed_path in _config()["seed-paths"]:
+        assert not Path(seed_path).is_absolute() and "{" not in seed_path, seed_path
+        assert ".." not in Path(seed_path).parts, seed_path
+        assert (sql / seed_path).resolve().is_relative_to(sql.resolve())
+        written = Path(os.path.normpath(paths.target / "run" / "readouts" / seed_path))
+        assert written.is_relative_to(paths.root)
 
 
-def _project(tmp_path):
+def _project(tmp_path) -> Path:
     sql = tmp_path / "sql"
     shutil.copytree(SQL_DIR, sql, ignore=shutil.ignore_patterns("target", "logs"))
-    reference = tmp_path / "reference"
-    shutil.copytree(REFERENCE_DIR, reference)
-    return sql, reference
+    return sql
 
 
 def test_the_marts_are_stale_when_a_model_a_description_or_a_rule_changes(tmp_path):
-    sql, reference = _project(tmp_path)
-    first = models_fingerprint(sql, reference)
+    sql = _project(tmp_path)
+    first = models_fingerprint(sql)
     for path, edit in (
         (sql / "models" / "marts" / "calls.yml", "\n# a comment\n"),
         (sql / "macros" / "rules" / "grammar.sql", "\n"),
-        (reference / "tone_lexicon.csv", "warm,allied,3,1,warm\n"),
+        (sql / SEEDS / "tone_lexicon.csv", "warm,allied,3,1,warm\n"),
     ):
         path.write_text(path.read_text() + edit)
-        assert models_fingerprint(sql, reference) != first, path
-        first = models_fingerprint(sql, reference)
+        assert models_fingerprint(sql) != first, path
+        first = models_fingerprint(sql)
 
 
 def test_dbt_s_own_files_do_not_make_the_marts_stale(tmp_path):
-    sql, reference = _project(tmp_path)
-    first = models_fingerprint(sql, reference)
+    sql = _project(tmp_path)
+    first = models_fingerprint(sql)
     for folder in ("target", "logs"):
         (sql / folder / "compiled").mkdir(parents=True)
         (sql / folder / "compiled" / "calls.sql").write_text("select 1")
-    assert models_fingerprint(sql, reference) == first
+    assert models_fingerprint(sql) == first
 
 
-def test_the_rule_files_of_a_source_are_what_dbt_run_by_hand_knows(tmp_path):
-    """The flow passes the sources' own rule files found on disk (the var `source_rules`);
-    dbt_project.yml keeps the same for dbt run by hand."""
-    import yaml
+def _source_rules(seeds: Path) -> dict[str, list[str]]:
+    """{source: [rules]} by the naming convention the rule macros use in dbt's graph."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(seeds.glob("*/*__*.csv")):
+        source, rules = path.stem.split("__")
+        found.setdefault(source, []).append(rules)
+    return found
 
-    declared = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text())["vars"]["source_rules"]
-    assert (
-        project.source_rules(REFERENCE_DIR)
-        == declared
-        == {
-            "kremlin_ru": ["tone_frames", "tone_lexicon", "tone_signals", "topics"],
-            "whitehouse": ["tone_signals"],
-        }
-    )
-    third = tmp_path / "reference"
-    shutil.copytree(REFERENCE_DIR, third)
-    (third / "elysee").mkdir()
-    (third / "elysee" / "elysee__topics.csv").write_text(
-        "topic,label,counts_in_greetings,pattern\n"
-    )
-    (third / "elysee" / "notes.csv").write_text("not a rule file\n")
-    assert project.source_rules(third)["elysee"] == ["topics"]
+
+def test_the_rule_files_of_a_source_are_found_by_their_names_not_listed():
+    """A source's own rule files are seeds named <source>__<rules> in seeds/<source>/; the
+    rule macros find them in dbt's graph (tests/models/test_source_rules.py), so no list of
+    them is kept: not in dbt_project.yml, not passed by the flow."""
+    assert "source_rules" not in (_config().get("vars") or {})
+    assert "source_rules" not in (SQL_DIR.parent / "flows" / "transform" / "project.py").read_text()
+    found = _source_rules(REFERENCE_DIR)
+    assert found == {
+        "kremlin_ru": ["tone_frames", "tone_lexicon", "tone_signals", "topics"],
+        "whitehouse": ["tone_signals"],
+    }
+    described = {
+        seed["name"]
+        for seed in yaml.safe_load((REFERENCE_DIR / "reference.yml").read_text())["seeds"]
+    }
+    for source, rules in found.items():
+        assert set(rules) <= set(RULES), source
+        for name in rules:
+            assert (REFERENCE_DIR / source / f"{source}__{name}.csv").is_file()
+            assert f"{source}__{name}" in described, "describe it in seeds/reference.yml"
 
 
 def test_a_source_rule_file_makes_the_marts_stale(tmp_path):
-    sql, reference = _project(tmp_path)
-    first = models_fingerprint(sql, reference)
-    with open(reference / "whitehouse" / "whitehouse__tone_signals.csv", "a") as handle:
+    sql = _project(tmp_path)
+    first = models_fingerprint(sql)
+    with open(sql / SEEDS / "whitehouse" / "whitehouse__tone_signals.csv", "a") as handle:
         handle.write("divergence,more,(?i)\\bwarned\\b\n")
-    assert models_fingerprint(sql, reference) != first
+    assert models_fingerprint(sql) != first
 
 
 def test_no_model_s_tests_list_the_sources():
@@ -129,7 +136,7 @@ def test_no_model_s_tests_list_the_sources():
 
 
 def test_every_sources_signal_file_uses_the_shared_names():
-    """One meaning per signal (reference/README.md): a source's own signal file names only the
+    """One meaning per signal (sql/seeds/README.md): a source's own signal file names only the
     shared signals (or their 'not' rows), each at most once, with at most one {party} slot."""
     import csv
 
@@ -146,3 +153,47 @@ def test_every_sources_signal_file_uses_the_shared_names():
         for name, pattern in rows:
             assert name.removeprefix("not ") in names, (path, name)
             assert pattern.count("{party}") <= 1, (path, name)
+
+
+def test_a_run_may_build_with_a_copy_of_the_project(monkeypatch, tmp_path):
+    """READOUTS_DBT_PROJECT points a run at a copy of sql/ (to try other rules): dbt builds
+    the copy, and the normaliser reads the copy's seeds."""
+    from flows.settings import from_environment
+
+    assert from_environment().reference_dir == REFERENCE_DIR
+    monkeypatch.setenv("READOUTS_DBT_PROJECT", str(tmp_path / "sql"))
+    settings = from_environment()
+    assert settings.dbt_project == tmp_path / "sql"
+    assert settings.reference_dir == tmp_path / "sql" / SEEDS
+
+
+def test_no_private_attribute_of_dbt_is_touched():
+    """flows/ uses dbt and dbt-duckdb through their public names only: nothing imported from
+    them is private, and no attribute of what they export starting with '_' is read."""
+    import ast
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.endswith("__")
+
+    flows = SQL_DIR.parent / "flows"
+    touched = []
+    for path in flows.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        from_dbt: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "dbt":
+                for alias in node.names:
+                    if private(alias.name):
+                        touched.append(f"{path.name}: {node.module}.{alias.name}")
+                    from_dbt.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                from_dbt |= {a.asname or a.name for a in node.names if a.name.startswith("dbt")}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and private(node.attr):
+                base = node.value
+                while isinstance(base, ast.Attribute | ast.Call):
+                    base = base.value if isinstance(base, ast.Attribute) else base.func
+                if isinstance(base, ast.Name) and base.id in from_dbt:
+                    touched.append(f"{path.name}: {base.id}...{node.attr}")
+    assert touched == []
+    assert "DuckDBConnectionManager" in (flows / "transform" / "project.py").read_text()

@@ -1,5 +1,5 @@
 """The drift judgement alone (flows/validate/drift.py): bounds from a source's own history,
-the tuning read from reference/drift_checks.csv, and which measures drift. No warehouse:
+the tuning read from sql/seeds/drift_checks.csv, and which measures drift. No warehouse:
 the runs are written here with the sizes of the real corpus (measured by the flow test in
 tests/flows/test_drift_flow.py)."""
 

@@ -243,7 +243,7 @@ def test_descriptors_outside_a_frame_are_not_found(rule_db):
     assert [s for s, f in zip(sentences, found, strict=True) if f] == []
 
 
-# The object of the verb decides (reference/README.md, "What each signal means"): a warning,
+# The object of the verb decides (sql/seeds/README.md, "What each signal means"): a warning,
 # an urging or a concern is divergence only when its object names a side of the call. Every
 # spelling of every country in the slot of every directed cue; the names of another country
 # never pass for them.

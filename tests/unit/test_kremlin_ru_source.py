@@ -77,7 +77,7 @@ def test_country_names_are_generated_in_every_case_from_maintained_data(source):
         "Турецкой Республики": "TR",
         "Республики Беларусь": "BY",
         "Объединёнными Арабскими Эмиратами": "AE",
-        "Белоруссии": "BY",  # reference/sources/countries_ru_overrides.csv
+        "Белоруссии": "BY",  # sql/seeds/sources/countries_ru_overrides.csv
         "Южной Осетии": "GE",
     }.items():
         assert places.lookup(spelling).country_code == code, spelling
@@ -188,7 +188,7 @@ def test_the_real_corpus_against_the_gold_calls(source):
 
 
 def test_a_change_to_the_russian_offices_reprocesses_the_landed_pages(tmp_path):
-    """reference/README: like offices.csv, a change to sources/offices_ru.csv changes the
+    """sql/seeds/README: like offices.csv, a change to sources/offices_ru.csv changes the
     reference fingerprint, so the next run normalises the landed pages again."""
     import shutil
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
-from flows.models.source_health import run_drifts
 from flows.settings import REFERENCE_DIR
+from flows.transform.source_health import run_drifts
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

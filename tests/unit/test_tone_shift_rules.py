@@ -1,5 +1,5 @@
-"""reference/tone_shift_rules.csv as analysts edit it: the signals that signal_change looks
-at are signals the project knows (reference/tone_signals.csv), and only that kind has any."""
+"""sql/seeds/tone_shift_rules.csv as analysts edit it: the signals that signal_change looks
+at are signals the project knows (sql/seeds/tone_signals.csv), and only that kind has any."""
 
 from __future__ import annotations
 

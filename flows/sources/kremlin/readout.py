@@ -144,7 +144,7 @@ class KremlinReadoutRules:
         """The title names the counterparts most cleanly ("Telephone conversation with X and
         Y"); when it names none ("several telephone conversations with heads of CSTO member
         states"), the sentences that report the call do. A name without office or country is
-        completed from another mention in the text, then from reference/people.csv."""
+        completed from another mention in the text, then from sql/seeds/people.csv."""
         all_mentions = [m for m in self.finder.find(text) if not self.finder.is_own_leader(m)]
         title_match = _TITLE_COUNTERPARTS.match(title)
         chosen: list[Mention] = []

@@ -3,7 +3,7 @@ from maintained data rather than typed: country names from CLDR (Babel's Russian
 names) and from pycountry's Russian translations of the ISO 3166-1 names and official long
 forms, acronyms derived from the long forms ("Соединённые Штаты Америки" → США,
 "Китайская Народная Республика" → КНР), offices and organisations from
-reference/sources/offices_ru.csv and organisations_ru.csv (nominative names only); each
+sql/seeds/sources/offices_ru.csv and organisations_ru.csv (nominative names only); each
 inflected by pymorphy3 (flows/sources/kremlin_ru/morphology.py). The places are the
 reference data's own (same ISO code, same English name), so marts read alike across
 languages."""

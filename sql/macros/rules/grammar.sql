@@ -1,4 +1,4 @@
-{#- The fixed grammar around the rules in the seeds (documented in reference/README.md).
+{#- The fixed grammar around the rules in the seeds (documented in sql/seeds/README.md).
     Block bodies are taken literally: the backslashes are the regular expressions' own. -#}
 
 {#- Each descriptor may follow adverbs or intensifiers ("a traditionally warm and

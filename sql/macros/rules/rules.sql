@@ -5,14 +5,14 @@
 
 {%- macro rule_lexicon(source=none) -%}
     {{ return(rule_rows(
-        "select lower(trim(descriptor)), variants from " ~ ref(rule_seed(source, "tone_lexicon"))
+        "select lower(trim(descriptor)), variants from " ~ rule_relation(source, "tone_lexicon")
         ~ " order by length(variants) desc"
     )) }}
 {%- endmacro -%}
 
 {%- macro rule_signals(source=none) -%}
     {{ return(rule_rows(
-        "select signal, pattern from " ~ ref(rule_seed(source, "tone_signals")) ~ " order by 1"
+        "select signal, pattern from " ~ rule_relation(source, "tone_signals") ~ " order by 1"
     )) }}
 {%- endmacro -%}
 
@@ -33,7 +33,7 @@
     {%- set item = rule_adverb() ~ "*" ~ "(?:" ~ variants | join("|") ~ ")" -%}
     {%- set descriptor_list = item ~ "(?:" ~ rule_separator() ~ item ~ ")*" -%}
     {%- set hits = [] -%}
-    {%- for frame, pattern in rule_rows("select frame, pattern from " ~ ref(rule_seed(source, "tone_frames")) ~ " order by 1") -%}
+    {%- for frame, pattern in rule_rows("select frame, pattern from " ~ rule_relation(source, "tone_frames") ~ " order by 1") -%}
         {%- set regex = rule_frame_regex(frame, pattern, descriptor_list) -%}
         {%- do hits.append(
             "{'frame': " ~ rule_literal(frame) ~ ", 'hits': "
@@ -100,7 +100,7 @@
 
 {%- macro topic_hits_of(subject, source=none) -%}
     {%- set entries = [] -%}
-    {%- for topic, pattern in rule_rows("select topic, pattern from " ~ ref(rule_seed(source, "topics")) ~ " order by 1") -%}
+    {%- for topic, pattern in rule_rows("select topic, pattern from " ~ rule_relation(source, "topics") ~ " order by 1") -%}
         {%- do entries.append([("topic", rule_literal(topic)), ("hits", rule_located(pattern, subject))]) -%}
     {%- endfor -%}
     {{ return(rule_struct_list(entries)) }}
@@ -145,19 +145,16 @@
     sources' own rule seeds are built, reference.signal_hits(source, s) those of the source. -#}
 {%- macro create_rule_macros() -%}
     {%- set state = namespace(per_source=true) -%}
-    {%- for source, own in var("source_rules", {}).items() -%}
-        {%- for rules in own -%}
-            {%- set seed = ref(source ~ "__" ~ rules) -%}
-            {#- a plain query: the adapter's relation lookup opens a transaction that the
-                run-operation then rolls back, macros and all -#}
-            {%- set found = run_query(
-                "select count(*) from duckdb_tables() where schema_name = "
-                ~ rule_literal(seed.schema) ~ " and table_name = " ~ rule_literal(seed.identifier)
-            ).columns[0].values()[0] -%}
-            {%- if found == 0 -%}
-                {%- set state.per_source = false -%}
-            {%- endif -%}
-        {%- endfor -%}
+    {%- for source, rules, node in rule_seed_nodes(["tone_lexicon", "tone_frames", "tone_signals", "topics"]) -%}
+        {#- a plain query: the adapter's relation lookup opens a transaction that the
+            run-operation then rolls back, macros and all -#}
+        {%- set found = run_query(
+            "select count(*) from duckdb_tables() where schema_name = "
+            ~ rule_literal(node.schema) ~ " and table_name = " ~ rule_literal(node.alias or node.name)
+        ).columns[0].values()[0] -%}
+        {%- if found == 0 -%}
+            {%- set state.per_source = false -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- set makers = {
         "frame_hits": frame_hits,

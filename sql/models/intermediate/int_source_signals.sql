@@ -1,7 +1,7 @@
 -- depends_on: {{ ref('tone_signals') }}
--- The signals each source's rules define (its own reference/<source>/<source>__tone_signals.csv,
+-- The signals each source's rules define (its own seeds/<source>/<source>__tone_signals.csv,
 -- else the shared tone_signals.csv), without the 'not <signal>' rows: a label two sources
--- both define means the same on both sides (reference/README.md) and can be compared.
+-- both define means the same on both sides (sql/seeds/README.md) and can be compared.
 {%- set own = rule_sources(["tone_signals"]) %}
 with sources as (
     select distinct source from {{ ref('stg_sources') }}
@@ -16,7 +16,7 @@ rules as (
     {%- endif %}
     {%- for name in own %}
     union all
-    select {{ rule_literal(name) }}, signal from {{ ref(name ~ '__tone_signals') }}
+    select {{ rule_literal(name) }}, signal from {{ rule_relation(name, 'tone_signals') }}
     {%- endfor %}
 )
 

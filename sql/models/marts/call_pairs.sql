@@ -5,7 +5,7 @@
 -- own source's time zone, are at most a day apart (the closest in time wins). A call only
 -- one side reported keeps its row with the other side empty: that silence is a finding.
 -- Per label, whether the two sides agree (both reported it, or neither did): a label means
--- the same for every source (reference/README.md), and is compared only where both sources'
+-- the same for every source (sql/seeds/README.md), and is compared only where both sources'
 -- rules define it (int_source_signals); otherwise the pair says so (not_comparable).
 {%- set signals = [
     "expressed_satisfaction", "expressed_gratitude", "expressed_condolences",

@@ -11,10 +11,10 @@ with unresolved as (
         'counterpart ' || p.counterpart_no || ' "' || p.counterpart_name || '"'
         || coalesce(' (office: ' || p.office || ')', '')
         || ' matched no country, organisation or person in the reference data: add the'
-        || ' country''s spelling to reference/sources/countries_overrides.csv (aliases or'
+        || ' country''s spelling to sql/seeds/sources/countries_overrides.csv (aliases or'
         || ' adjectives) and run python scripts/generate_reference.py, add an organisation to'
-        || ' reference/sources/organisations.csv (same script), or add the person to'
-        || ' reference/people.csv; the next readouts run reprocesses the landed pages'
+        || ' sql/seeds/sources/organisations.csv (same script), or add the person to'
+        || ' sql/seeds/people.csv; the next readouts run reprocesses the landed pages'
         || ' (readouts run --reprocess forces it)' as detail
     from {{ ref('int_call_items') }} as c
     inner join {{ ref('stg_item_counterparts') }} as p

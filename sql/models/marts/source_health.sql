@@ -1,7 +1,7 @@
 -- Each run's entries measured against nothing but themselves: an entry (one version of an
 -- item) counts in the run that first fetched it, so pages fetched again later do not dilute
--- a run. flows/models/source_health.py reads these rows and judges the newest run against
--- the earlier ones (flows/validate/drift.py, tuned by reference/drift_checks.csv).
+-- a run. flows/transform/source_health.py reads these rows and judges the newest run against
+-- the earlier ones (flows/validate/drift.py, tuned by sql/seeds/drift_checks.csv).
 with runs as (
     select source, run_id, min(fetched_at) as fetched_at
     from {{ ref('stg_fetches') }}

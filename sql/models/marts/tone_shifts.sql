@@ -1,7 +1,7 @@
 -- One row per call, counterpart and kind of change of tone against that counterpart's own
 -- earlier calls in the same government's readouts (a government's readouts in several
 -- languages are one history: the government is the source's country). The baseline is the
--- counterpart's calls on earlier days within the kind's window (reference/tone_shift_rules.csv);
+-- counterpart's calls on earlier days within the kind's window (sql/seeds/tone_shift_rules.csv);
 -- a counterpart with fewer baseline days than the kind's minimum gets no row of that kind.
 
 with governments as (

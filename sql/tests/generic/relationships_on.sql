@@ -1,3 +1,5 @@
+{#- The project's own generic test (dbt_utils's relationships_where is its like; dbt_utils is a dbt
+    package, not on PyPI, and dbt's package hub is out of reach: see docs/models.md). -#}
 {#- Every row of the model has a row in `to` with the same `columns` (a composite key:
     dbt's own relationships test takes one column). `to_columns`, when the parent names
     them otherwise (a_source, a_item_id → source, item_id). Like dbt's relationships test, a

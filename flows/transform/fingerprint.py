@@ -8,24 +8,22 @@ from pathlib import Path
 
 import duckdb
 
-from flows.settings import REFERENCE_DIR, SQL_DIR
+from flows.settings import SQL_DIR
 
 BUILD_KEY = "models_fingerprint"
 # what dbt reads; its own files (target/, logs/) are not part of the project
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "seeds")
 
 
-def models_fingerprint(sql_dir: Path = SQL_DIR, reference_dir: Path = REFERENCE_DIR) -> str:
-    """Changes whenever a model, a test, a macro, a description or a rule changes."""
+def models_fingerprint(project_dir: Path = SQL_DIR) -> str:
+    """Changes whenever a model, a test, a macro, a description or a rule (a seed) changes."""
     digest = hashlib.sha256()
     files: list[Path] = []
     for part in PROJECT_PARTS:
-        path = sql_dir / part
+        path = project_dir / part
         files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    files += sorted(reference_dir.glob("*.csv"))
-    files += sorted(reference_dir.glob("*/*__*.csv"))  # a source's own rule files
     for path in files:
-        digest.update(str(path.relative_to(path.parents[1])).encode() + b"\0" + path.read_bytes())
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

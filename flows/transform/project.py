@@ -1,5 +1,6 @@
 """Runs the dbt project in sql/ in process (dbt's dbtRunner) against a build warehouse:
-seeds from reference/*.csv, the models of staging, intermediate and marts, and their tests.
+its seeds (the reference data, sql/seeds/), the models of staging, intermediate and marts,
+and their tests.
 
 The warehouse file must not be open in this process with another configuration while dbt
 runs: the caller closes its connection first (flows/pipeline.py) and reopens it after."""
@@ -7,9 +8,7 @@ runs: the caller closes its connection first (flows/pipeline.py) and reopens it 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 from flows.load.warehouse import DEFAULT_MEMORY_LIMIT
 from flows.ops.failpoints import failpoint
 from flows.ops.outcomes import DataFailure
-from flows.settings import REFERENCE_DIR, SQL_DIR
+from flows.settings import SQL_DIR
 
 
 class ModelBuildError(DataFailure):
@@ -55,68 +54,12 @@ class DbtPaths:
 Log = Callable[[str], None]
 
 
-def seed_path(reference_dir: Path, paths: DbtPaths) -> str:
-    """The reference folder relative to the project, as dbt needs it: dbt writes each seed's
-    SQL to target/run/<project>/<seed path>, and with an absolute seed path that is the CSV
-    file itself (dbt-core 1.11 overwrote our reference/*.csv that way). A folder whose
-    relative path would climb out of dbt's target (anywhere outside the clone, at any depth)
-    is read from a copy inside sql/target/ instead."""
-    relative = os.path.relpath(reference_dir.resolve(), SQL_DIR)
-    if _written_inside(relative, paths):
-        return relative
-    relative = os.path.relpath(_copy_inside_project(reference_dir), SQL_DIR)
-    if not _written_inside(relative, paths):
-        raise ModelBuildError(
-            f"dbt's target folder {paths.target} must not be above {SQL_DIR}: "
-            "set it beside the build warehouse"
-        )
-    return relative
-
-
-def _written_inside(relative: str, paths: DbtPaths) -> bool:
-    written = Path(os.path.normpath(paths.target.resolve() / "run" / "readouts" / relative))
-    return written.is_relative_to(paths.root.resolve())
-
-
-def _copy_inside_project(reference_dir: Path) -> Path:
-    """The reference folder's files under sql/target/reference/<content hash>/; the hash keeps
-    one copy per content (concurrent builds share it) and the parse cache's key stable."""
-    files = sorted(p for p in reference_dir.rglob("*") if p.is_file())
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(reference_dir)).encode() + b"\0" + path.read_bytes())
-    copy = SQL_DIR / "target" / "reference" / digest.hexdigest()[:16]
-    if not copy.is_dir():
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        staging = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(reference_dir, staging)
-        try:
-            staging.rename(copy)
-        except OSError:  # another build placed the same copy first
-            shutil.rmtree(staging, ignore_errors=True)
-    return copy
-
-
-def source_rules(reference_dir: Path = REFERENCE_DIR) -> dict[str, list[str]]:
-    """{source: [rules, ...]} for the rule files of a source's own,
-    reference/<source>/<source>__<rules>.csv (the dbt var `source_rules`)."""
-    found: dict[str, list[str]] = {}
-    for folder in sorted(p for p in reference_dir.iterdir() if p.is_dir()):
-        prefix = f"{folder.name}__"
-        rules = sorted(p.stem[len(prefix) :] for p in folder.glob(f"{prefix}*.csv"))
-        if rules:
-            found[folder.name] = rules
-    return found
-
-
 @contextmanager
-def _environment(warehouse: Path, reference_dir: Path, paths: DbtPaths) -> Iterator[None]:
-    """profiles.yml and dbt_project.yml read these: the build warehouse of the current
-    settings and the reference folder its seeds come from."""
+def _environment(warehouse: Path) -> Iterator[None]:
+    """profiles.yml reads these: the build warehouse of the current settings and its memory
+    limit."""
     wanted = {
         "READOUTS_DBT_PATH": str(warehouse.resolve()),
-        "READOUTS_REFERENCE_DIR": seed_path(reference_dir, paths),
         "READOUTS_DUCKDB_MEMORY_LIMIT": os.environ.get(
             "READOUTS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT
         ),
@@ -139,20 +82,21 @@ def invoke(
     command: list[str],
     warehouse: Path,
     paths: DbtPaths,
-    reference_dir: Path = REFERENCE_DIR,
+    project_dir: Path = SQL_DIR,
     callbacks: list[Callable] | None = None,
     manifest=None,
 ):
-    """One dbt command against `warehouse`; returns dbt's own result object. With a
-    `manifest` (from `parsed`), dbt does not parse the project again."""
+    """One dbt command of the project in `project_dir` (sql/, or a copy with other rules)
+    against `warehouse`; returns dbt's own result object. With a `manifest` (from `parsed`),
+    dbt does not parse the project again."""
     from dbt.cli.main import dbtRunner  # dbt's import costs ~2 s: only runs that build pay it
 
     args = [
         *command,
         "--project-dir",
-        str(SQL_DIR),
+        str(project_dir),
         "--profiles-dir",
-        str(SQL_DIR),
+        str(project_dir),
         "--target-path",
         str(paths.target),
         "--log-path",
@@ -163,10 +107,8 @@ def invoke(
         "debug",
         "--no-use-colors",
         "--no-version-check",
-        "--vars",
-        json.dumps({"source_rules": source_rules(reference_dir)}),
     ]
-    with _environment(warehouse, reference_dir, paths):
+    with _environment(warehouse):
         try:
             return dbtRunner(manifest=manifest, callbacks=callbacks or []).invoke(args)
         finally:
@@ -176,37 +118,36 @@ def invoke(
 _PARSED: dict[str, object] = {}
 
 
-def parsed(warehouse: Path, paths: DbtPaths, reference_dir: Path = REFERENCE_DIR):
-    """The project's manifest, parsed once for the same project files, seeds and database
-    name, and kept in this process and in sql/target/manifests/ for the next ones. dbt's
-    own partial parsing does not survive a change of warehouse path (it hashes the
-    profile), and a full parse is most of a small build's time (~5 s idle, ~16 s with both
-    cores busy)."""
+def parsed(warehouse: Path, paths: DbtPaths, project_dir: Path = SQL_DIR):
+    """The project's manifest, parsed once for the same project files (seeds included) and
+    database name, and kept in this process and in the project's target/manifests/ for the
+    next ones. dbt's own partial parsing does not survive a change of warehouse path (it
+    hashes the profile), and a full parse is most of a small build's time (~5 s idle, ~16 s
+    with both cores busy)."""
     from dbt.contracts.graph.manifest import Manifest
     from dbt.version import __version__
 
-    from flows.models.fingerprint import models_fingerprint
+    from flows.transform.fingerprint import models_fingerprint
 
     key = hashlib.sha256(
         "\0".join(
             (
                 __version__,
-                str(SQL_DIR),
-                seed_path(reference_dir, paths),
+                str(project_dir.resolve()),
                 warehouse.stem,
-                models_fingerprint(SQL_DIR, reference_dir),
+                models_fingerprint(project_dir),
             )
         ).encode()
     ).hexdigest()[:20]
     if key in _PARSED:
         return _PARSED[key]
-    cached = SQL_DIR / "target" / "manifests" / f"{key}.msgpack"
+    cached = project_dir / "target" / "manifests" / f"{key}.msgpack"
     manifest = None
     if cached.exists():
         with suppress(Exception):  # a cache written by another dbt version: parse again
             manifest = Manifest.from_msgpack(cached.read_bytes())
     if manifest is None:
-        outcome = invoke(["parse"], warehouse, paths, reference_dir)
+        outcome = invoke(["parse"], warehouse, paths, project_dir)
         if outcome.exception is not None or not outcome.success:
             raise ModelBuildError(
                 f"dbt parse failed: {_one_line(outcome.exception or outcome.result)}"
@@ -240,19 +181,19 @@ def _close_database() -> None:
 def build(
     warehouse: Path,
     paths: DbtPaths,
-    reference_dir: Path = REFERENCE_DIR,
+    project_dir: Path = SQL_DIR,
     log: Log | None = None,
     selector: list[str] | None = None,
 ) -> BuildResult:
     """`dbt build`: seeds, models and tests in dependency order. A failing seed, model or
     test raises with its name and DuckDB's message; the models after it are skipped."""
     halfway = _Halfway(log)
-    manifest = parsed(warehouse, paths, reference_dir)
+    manifest = parsed(warehouse, paths, project_dir)
     outcome = invoke(
         ["build", *(selector or [])],
         warehouse,
         paths,
-        reference_dir,
+        project_dir,
         [halfway.on_event],
         manifest=manifest,
     )

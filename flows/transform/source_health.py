@@ -1,6 +1,6 @@
 """A run's drift check, after the models are built: its row of `marts.source_health`
 against the source's earlier rows, judged by flows/validate/drift.py with the tuning of
-reference/drift_checks.csv."""
+sql/seeds/drift_checks.csv."""
 
 from __future__ import annotations
 
