@@ -118,6 +118,9 @@ def deploy_environment(
     the settings to the worker (absolute paths: the worker starts in another directory)."""
     return {
         "READOUTS_PROJECT_DIR": str(project_dir.resolve()),
+        # the interpreter of this environment (a venv's own path: not resolved), which
+        # starts each flow run through flows/ops/engine_launcher.py
+        "READOUTS_PYTHON": os.environ.get("READOUTS_PYTHON") or shlex.quote(sys.executable),
         "READOUTS_CRON": cron,
         "READOUTS_TIMEZONE": timezone,
         "READOUTS_DATA_DIR": str(settings.data_dir.resolve()),

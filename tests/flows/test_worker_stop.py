@@ -26,13 +26,6 @@ pytestmark = pytest.mark.slow
 STOP_TIMEOUT = 60  # seconds for the worker to exit after SIGTERM
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 2026-12-01 (issue 22, item 4, open): on SIGTERM the process worker "
-    "exits within seconds and takes no new run, but the run in flight dies without "
-    "recording anything (its run log stops at 'running'; the next run marks it interrupted "
-    "in audit.runs) and its flow run stays Running in Prefect, so no alert posts",
-)
 def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
     from prefect.client.orchestration import SyncPrefectClient
 
