@@ -25,7 +25,7 @@ RUN_BY = {
     ("analyses/RESULTS.md", "sql"): "tests/flows/test_doc_blocks.py",
     ("connect.md", "sh"): "tests/flows/test_doc_blocks.py",
     ("connect.md", "python"): "tests/flows/test_doc_blocks.py",
-    ("models.md", "sh"): "tests/flows/test_doc_blocks.py",
+    ("models.md", "sh"): "tests/flows/test_dbt_build.py",
 }
 
 

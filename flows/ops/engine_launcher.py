@@ -1,5 +1,5 @@
 """The process a work-pool worker starts for a flow run (the deployment's `command` job
-variable, prefect.yaml): it starts Prefect's engine as its child, in a session of its own,
+variable, prefect.yaml): it starts the engine as its child, in a session of its own,
 and when told to stop (SIGTERM, or SIGINT from Ctrl-C) passes the engine one SIGTERM.
 
 Why it exists: a Prefect process worker told to stop cancels what it runs, and closing the
@@ -10,10 +10,11 @@ stop, ends as any stopped run does: the run log and `audit.runs` record it as
 `interrupted` (exit 9) and Prefect shows it Crashed. A worker stopped without a signal to
 its process group (`kill PID` of the worker alone) leaves the engine to finish its run.
 
-The launcher passes everything else through: its arguments and environment (the flow run's
-id, the control channel Prefect cancels a run through) to the engine, and the engine's end
-(its exit code, or the signal that ended it) back to the worker. Standard library only: it
-starts before anything else."""
+The engine is Prefect's, run by flows/ops/flow_run_engine.py so that an expected failure
+leaves no traceback in the worker's log. The launcher passes everything else through: its
+arguments and environment (the flow run's id, the control channel Prefect cancels a run
+through) to the engine, and the engine's end (its exit code, or the signal that ended it)
+back to the worker. Standard library only: it starts before anything else."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def launch(command: list[str]) -> int:
 
 
 def main(command: list[str] | None = None) -> None:
-    code = launch(command or [sys.executable, "-m", "prefect.engine", *sys.argv[1:]])
+    engine = [sys.executable, "-m", "flows.ops.flow_run_engine", *sys.argv[1:]]
+    code = launch(command or engine)
     if code < 0:  # ended by a signal: end the same way, so the worker sees what it would
         signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)

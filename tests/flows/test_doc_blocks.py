@@ -2,8 +2,8 @@
 demo's warehouse (the session's `demo_run`, laid out as a clone's `data/` after `readouts
 demo`): the SQL of analysts.md and analyses/RESULTS.md, connect.md's Python and notebook
 recipes (a notebook's `%pip` line aside) and its shell blocks in a new shell with the
-README's PATH (the environment's `bin/` first), and models.md's dbt commands by hand.
-Which test runs the other blocks: tests/doc_blocks.py."""
+README's PATH (the environment's `bin/` first). Which test runs the other blocks:
+tests/doc_blocks.py."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.settings import PROJECT_ROOT
 from tests.doc_blocks import Block, commands, page_blocks
 
 pytestmark = pytest.mark.flow
@@ -121,21 +120,3 @@ def test_the_shell_blocks_of_connect_run_in_a_new_shell(clone):
     rows = list(csv.DictReader(io.StringIO((clone / "tone.csv").read_text())))
     assert rows and "share_with_descriptor" in rows[0]
     assert json.loads(done.stdout)  # the second command's rows, as JSON
-
-
-def test_models_md_dbt_by_hand(demo_run, tmp_path):
-    """models.md's block from a clone whose `data/demo` holds the demo's build warehouse
-    (a copy: dbt writes to it), with the project's sql/ and reference/."""
-    settings, _ = demo_run
-    (block,) = page_blocks("models.md", "sh")
-    shutil.copytree(
-        PROJECT_ROOT / "sql",
-        tmp_path / "sql",
-        ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", ".user.yml"),
-    )
-    (tmp_path / "reference").symlink_to(PROJECT_ROOT / "reference")
-    build = tmp_path / "data" / "demo" / "build"
-    build.mkdir(parents=True)
-    shutil.copy2(settings.build_path, build / "readouts.duckdb")
-    done = _shell("\n".join(commands(block)), tmp_path)
-    assert "Completed successfully" in done.stdout, done.stdout[-2000:]
