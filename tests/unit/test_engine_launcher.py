@@ -98,3 +98,33 @@ def test_a_run_left_to_finish_without_its_worker_is_not_failed_by_its_line(monke
     monkeypatch.undo()
     with pytest.raises(OSError):
         closed.close()
+
+
+def test_the_engine_takes_the_flow_run_s_final_state_as_its_end(monkeypatch):
+    """A flow that ends Failed by its own choice (exit 4, its one message) is not raised
+    again by the engine: no traceback in the worker's log (Prefect's own entry asks for the
+    flow's result, and the result of a Failed state is raised)."""
+    import contextlib
+    import uuid
+
+    import prefect._internal.control_listener as control_listener
+    import prefect._internal.metrics as metrics
+    import prefect.flow_engine as flow_engine
+    from prefect.states import Failed
+
+    from flows.ops.flow_run_engine import run_engine
+
+    calls = {}
+
+    def run_flow(flow, **kwargs):
+        calls.update(kwargs)
+        return Failed(message="exit 4: kremlin: partial ...")
+
+    monkeypatch.setattr(control_listener, "configure_from_env", lambda: None)
+    monkeypatch.setattr(flow_engine, "load_flow_run", lambda flow_run_id: "the flow run")
+    monkeypatch.setattr(flow_engine, "flow_run_logger", lambda flow_run: None)
+    monkeypatch.setattr(flow_engine, "load_flow", lambda flow_run: "the flow")
+    monkeypatch.setattr(flow_engine, "run_flow", run_flow)
+    monkeypatch.setattr(metrics, "RunMetrics", lambda *args: contextlib.nullcontext())
+    run_engine(uuid.uuid4())  # no exception
+    assert calls["return_type"] == "state" and calls["flow_run"] == "the flow run"
