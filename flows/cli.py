@@ -136,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(export)
 
     serve = commands.add_parser(
-        "serve", help="run the flow on a cron schedule (needs `prefect server start`)"
+        "serve", help=f"run the flow on a cron schedule (needs `{prefect_env.SERVER_START}`)"
     )
     serve.add_argument("--cron", default=None, help="cron expression (default '17 * * * *')")
     serve.add_argument("--timezone", default=None, help="the cron's time zone (default UTC)")
@@ -170,7 +170,7 @@ def _alerts(args: argparse.Namespace) -> int:
     if not os.environ.get("PREFECT_API_URL"):
         say(
             "alerts",
-            "alerts live on a Prefect server: run `prefect server start` and set "
+            f"alerts live on a Prefect server: run `{prefect_env.SERVER_START}` and set "
             "PREFECT_API_URL=http://127.0.0.1:4200/api (the server the runs report to)",
         )
         return EXIT_PREFECT

@@ -18,6 +18,7 @@ summary."""
 from __future__ import annotations
 
 import shutil
+from contextlib import suppress
 
 from prefect import flow
 from prefect.states import State
@@ -135,8 +136,16 @@ def scheduled_flow(source: str = ALL_SOURCES) -> State:
         summary = run_sources(settings, command="scheduled")
     else:
         summary = run_source(settings, command="scheduled")
-    print(summary.one_line(), flush=True)
+    say(summary.one_line())
     return state_of(summary)
+
+
+def say(line: str) -> None:
+    """The run's one line on its standard output (serve's terminal, a worker's log). A
+    worker stopped alone leaves its run to finish with that output closed: the run's state
+    must not turn on a line nobody can read."""
+    with suppress(OSError):
+        print(line, flush=True)
 
 
 def run_flow(settings: Settings, command: str = "run", run_id: str | None = None) -> RunSummary:

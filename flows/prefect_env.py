@@ -30,6 +30,12 @@ QUIET_DEFAULTS = {
 }
 
 
+# The server an operator is told to start: telemetry off (offline, it would log a failed
+# lookup); its state lives in ~/.prefect/ (PREFECT_HOME), apart from the clone's .prefect/
+# of readouts' temporary servers.
+SERVER_START = "PREFECT_SERVER_ANALYTICS_ENABLED=false prefect server start"
+
+
 def configure(prefect_home: Path | None = None) -> None:
     for key, value in QUIET_DEFAULTS.items():
         os.environ.setdefault(key, value)

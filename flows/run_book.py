@@ -139,12 +139,20 @@ def _artifact(summary: RunSummary) -> None:
         )
 
 
+def source_failed_line(extracted: ExtractResult) -> str:
+    """What the source did, once, what the run kept of it, and what happens next: a run
+    that fetched nothing new does not claim to have loaded something."""
+    reason = extracted.stopped_reason
+    if extracted.entries_new:
+        line = f"the source did not serve everything: {reason}. What was fetched is loaded"
+    else:
+        line = f"the source served nothing new: {reason}. Nothing changed"
+    return line if "next run" in reason else f"{line}; the next run continues from the raw zone"
+
+
 def status_of(summary: RunSummary, extracted: ExtractResult | None) -> tuple[str, str | None]:
     if extracted is not None and extracted.source_failed:
-        return "partial", (
-            f"the source did not serve everything: {extracted.stopped_reason}. What was "
-            "fetched is loaded; the next run continues from the raw zone"
-        )
+        return "partial", source_failed_line(extracted)
     if not summary.balanced:
         missing = summary.entries_landed - summary.entries_loaded - summary.entries_quarantined
         return "failed", (

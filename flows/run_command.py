@@ -9,6 +9,7 @@ from contextlib import suppress
 from datetime import UTC, datetime
 
 from flows.ops.outcomes import EXIT_INTERRUPTED, EXIT_OK, EXIT_PREFECT, ExpectedFailure
+from flows.prefect_env import SERVER_START
 from flows.settings import Settings
 
 
@@ -79,7 +80,7 @@ def run_command(command: str, settings: Settings, start) -> int:
         text = (
             f"Prefect's API could not be reached or started ({str(error).splitlines()[0]}); "
             "nothing was changed. On a busy machine raise "
-            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `prefect server start` "
+            f"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `{SERVER_START}` "
             "in another terminal and set PREFECT_API_URL=http://127.0.0.1:4200/api"
         )
         _record_unstarted(settings, run_id, command, "failed", text, EXIT_PREFECT)

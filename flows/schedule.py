@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from flows.ops.outcomes import PrefectUnavailable
+from flows.prefect_env import SERVER_START
 from flows.settings import ALL_SOURCES, PROJECT_ROOT, Settings
 from flows.sources import SOURCE_NAMES
 
@@ -79,7 +80,7 @@ def _require_server(command: str) -> None:
     if not api_url():
         raise PrefectUnavailable(
             f"readouts {command} needs a Prefect server that outlives it: start one with "
-            "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
+            f"`{SERVER_START}` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
             "(a temporary server cannot keep schedules)"
         )
 
@@ -94,7 +95,7 @@ def _check_answers(url: str) -> None:
     except OSError as error:
         raise PrefectUnavailable(
             f"no Prefect server answers at PREFECT_API_URL={url} ({error}); start one with "
-            "`prefect server start`"
+            f"`{SERVER_START}`"
         ) from None
 
 
@@ -118,6 +119,9 @@ def deploy_environment(
     the settings to the worker (absolute paths: the worker starts in another directory)."""
     return {
         "READOUTS_PROJECT_DIR": str(project_dir.resolve()),
+        # the interpreter of this environment (a venv's own path: not resolved), which
+        # starts each flow run through flows/ops/engine_launcher.py
+        "READOUTS_PYTHON": os.environ.get("READOUTS_PYTHON") or shlex.quote(sys.executable),
         "READOUTS_CRON": cron,
         "READOUTS_TIMEZONE": timezone,
         "READOUTS_DATA_DIR": str(settings.data_dir.resolve()),

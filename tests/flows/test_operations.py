@@ -7,6 +7,7 @@ import os
 import re
 import socket
 import subprocess
+import sys
 import time
 from datetime import date
 
@@ -117,12 +118,17 @@ def test_prefect_yaml_is_the_deployment_readouts_deploy_fills_in():
     # every value the file templates (comments aside) is one that readouts deploy sets
     templated = set(re.findall(r"\{\{ \$(\w+) \}\}", yaml.safe_dump(config)))
     assert templated == set(filled)
-    env = deployment["work_pool"]["job_variables"]["env"]
+    job_variables = deployment["work_pool"]["job_variables"]
+    # the flow run's process: the launcher that hands a stopped worker's run its SIGTERM,
+    # started by this clone's interpreter
+    assert job_variables["command"] == "{{ $READOUTS_PYTHON }} -m flows.ops.engine_launcher"
+    env = job_variables["env"]
     # a constant: the project's loggers in the flow run's log in Prefect
     constants = {"PREFECT_LOGGING_EXTRA_LOGGERS": "readouts"}
     settings = {key: value for key, value in env.items() if key not in constants}
     assert env == {**{key: f"{{{{ ${key} }}}}" for key in settings}, **constants}
-    assert set(settings) == set(filled) - {"READOUTS_CRON", "READOUTS_TIMEZONE"}
+    assert set(settings) == set(filled) - {"READOUTS_CRON", "READOUTS_TIMEZONE", "READOUTS_PYTHON"}
+    assert filled["READOUTS_PYTHON"] == sys.executable  # the venv's own path, not resolved
 
 
 def test_readouts_deploy_runs_prefect_deploy_with_the_settings(monkeypatch, tmp_path):

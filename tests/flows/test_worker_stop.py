@@ -1,7 +1,9 @@
-"""A worker told to stop (SIGTERM) while its run is in flight, against a real
-`prefect server start`: the worker exits within a bounded time and takes no new run; its
-run is recorded as interrupted (exit code 9 in the run log, never "a bug") and its flow run
-ends Crashed; a run created afterwards waits, Scheduled, for a worker."""
+"""A worker's runs against a real `prefect server start`. An expected outage (every site
+answers 404: exit 4) ends the flow run Failed with its one message, and no traceback in the
+worker's log. Then a worker told to stop (SIGTERM to its process group, as Ctrl-C or
+systemd does) while its run is in flight: the worker exits within a bounded time and takes
+no new run; its run is recorded as interrupted (exit code 9 in the run log, never "a bug")
+and its flow run ends Crashed; a run created afterwards waits, Scheduled, for a worker."""
 
 from __future__ import annotations
 
@@ -18,21 +20,31 @@ from flows import prefect_env
 from flows.demo.run import demo_base_urls, demo_pages
 from flows.demo.server import FeedServer
 from flows.ops import run_log
-from flows.ops.outcomes import EXIT_INTERRUPTED
-from tests.flows.test_workpool import Processes, _healthy, _wait, argv, free_port
+from flows.ops.outcomes import EXIT_INTERRUPTED, EXIT_SOURCE
+from flows.sources import SOURCE_NAMES
+from tests.flows.test_workpool import Processes, _healthy, _read, _wait, argv, free_port
 
 pytestmark = pytest.mark.slow
 
 STOP_TIMEOUT = 60  # seconds for the worker to exit after SIGTERM
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 2026-12-01 (issue 22, item 4, open): on SIGTERM the process worker "
-    "exits within seconds and takes no new run, but the run in flight dies without "
-    "recording anything (its run log stops at 'running'; the next run marks it interrupted "
-    "in audit.runs) and its flow run stays Running in Prefect, so no alert posts",
-)
+def create_pool(api: str) -> None:
+    """The process work pool, with the process worker's own job template, as the CLI makes it."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.workers.process import ProcessWorker
+
+    with SyncPrefectClient(api) as client:
+        client.create_work_pool(
+            WorkPoolCreate(
+                name="readouts",
+                type="process",
+                base_job_template=ProcessWorker.get_default_base_job_template(),
+            )
+        )
+
+
 def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
     from prefect.client.orchestration import SyncPrefectClient
 
@@ -46,16 +58,20 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
         PREFECT_UI_ENABLED="false",
         PREFECT_WORKER_QUERY_SECONDS="1",
     )
+    outage = threading.Event()
     asked = threading.Event()
     release = threading.Event()
 
     def responder(path: str):
+        if outage.is_set():
+            return 404, {}, b"not found"
         asked.set()  # the deployed run is extracting: hold it there
         release.wait(timeout=90)
         return None
 
     processes = Processes(tmp_path)
     timings: dict[str, float] = {}
+    began = time.monotonic()
     try:
         with FeedServer(demo_pages(), responder) as feed:
             processes.start(
@@ -73,7 +89,10 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
                 )  # fmt: skip
                 assert done.returncode == 0, done.stdout + done.stderr
 
-            run("prefect work-pool create readouts --type process")
+            timings["server up"] = time.monotonic() - began
+            create_pool(api)  # `prefect work-pool create readouts --type process`, in-process
+            # the worker starts while the deployment is applied: it waits for runs
+            worker = processes.start("worker", argv("prefect worker start --pool readouts"), env)
             sites = {
                 f"READOUTS_{name.upper()}_BASE_URL": url
                 for name, url in demo_base_urls(feed.base_url).items()
@@ -85,11 +104,23 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
                 READOUTS_CRON="0 0 1 1 *",
                 **sites,
             )
-            worker = processes.start("worker", argv("prefect worker start --pool readouts"), env)
+            timings["deployed"] = time.monotonic() - began
             with SyncPrefectClient(api) as client:
                 deployment = client.read_deployment_by_name("readouts-scheduled/all")
+                outage.set()
+                failed = client.create_flow_run_from_deployment(deployment.id).id
+                _wait(
+                    lambda: client.read_flow_run(failed).state.is_final(),
+                    180,
+                    "the run during the outage",
+                    processes.logs,
+                )
+                outage_state = client.read_flow_run(failed).state
+                timings["outage run"] = time.monotonic() - began
+                outage.clear()
                 first = client.create_flow_run_from_deployment(deployment.id).id
                 _wait(asked.is_set, 180, "the deployed run to extract", processes.logs)
+                timings["extracting"] = time.monotonic() - began
                 started = time.monotonic()
                 os.killpg(worker.pid, signal.SIGTERM)
                 release.set()
@@ -103,15 +134,25 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
                     processes.logs,
                 )
                 stopped = client.read_flow_run(first).state
+                timings["crashed"] = time.monotonic() - began
                 time.sleep(5)  # no worker left: the new run must still be waiting
                 waiting = client.read_flow_run(second).state
+        assert outage_state.type.value == "FAILED", outage_state
+        assert outage_state.message.startswith(f"exit {EXIT_SOURCE}: "), outage_state.message
+        assert all(name in outage_state.message for name in SOURCE_NAMES), outage_state.message
         assert stopped.type.value == "CRASHED", (stopped.name, stopped.message)
         assert waiting.type.value == "SCHEDULED", waiting
         records = run_log.latest_records(data_dir / "runs" / "run-log.jsonl").values()
-        assert [(r["status"], r["exit_code"]) for r in records] == [
-            ("interrupted", EXIT_INTERRUPTED)
+        # the outage's run, one record per source, then the stopped run's first source
+        assert [(r["source"], r["exit_code"]) for r in records] == [
+            *[(name, EXIT_SOURCE) for name in SOURCE_NAMES],
+            (SOURCE_NAMES[0], EXIT_INTERRUPTED),
         ], processes.logs()
-        assert "Traceback" not in processes.logs()
+        assert list(records)[-1]["status"] == "interrupted"
+        # the whole of every log, not its tail: no traceback anywhere, the outage's included
+        logs = "\n".join(_read(log) for _, log in processes.started)
+        assert "Traceback" not in logs and "exited with unexpected exception" not in logs, logs
+        assert "partial: kremlin: " in logs  # the outage run's line, in the worker's log
     finally:
         processes.stop()
     print(timings, file=sys.stderr)

@@ -74,3 +74,25 @@ def test_the_documented_server_lines_turn_telemetry_off_and_say_where_state_live
     assert len(lines) >= 2
     assert all(line.startswith("PREFECT_SERVER_ANALYTICS_ENABLED=false ") for line in lines)
     assert "The server's state" in readme and "`~/.prefect/`" in readme
+
+
+def test_every_server_start_an_operator_is_told_to_run_turns_telemetry_off():
+    """The README and the command line's own messages never tell anyone to run a bare
+    `prefect server start` (offline, the server would log a failed telemetry lookup); the
+    command blocks of docs/ are checked above."""
+    from flows import prefect_env
+    from flows.settings import PROJECT_ROOT
+
+    assert prefect_env.SERVER_START.startswith("PREFECT_SERVER_ANALYTICS_ENABLED=false ")
+    files = [
+        PROJECT_ROOT / "README.md",
+        *(PROJECT_ROOT / "flows").rglob("*.py"),
+    ]
+    bare = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in files
+        if "`prefect server start" in path.read_text(encoding="utf-8")
+    ]
+    assert not bare, bare
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`{prefect_env.SERVER_START}`" in readme and "`~/.prefect/`" in readme

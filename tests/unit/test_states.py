@@ -43,3 +43,18 @@ def test_a_run_over_sources_fails_when_one_source_failed():
     state = state_of(both)
     assert state.is_failed() and "whitehouse" in state.message
     assert summary_of(state) is both
+
+
+def test_a_source_that_served_nothing_new_is_not_said_to_have_been_loaded():
+    from flows.extract.walker import ExtractResult
+    from flows.run_book import source_failed_line
+
+    refused = "page 1 (http://x/feed) answered 404 although it is the feed's first page"
+    nothing = ExtractResult(1, 0, 0, 1, False, f"{refused}; the next run tries again", True)
+    line = source_failed_line(nothing)
+    assert line.startswith("the source served nothing new: page 1 ")
+    assert "is loaded" not in line and line.count("next run") == 1  # said once
+    some = ExtractResult(3, 40, 12, 3, False, "the site refused 3 requests in a row (403)", True)
+    line = source_failed_line(some)
+    assert "did not serve everything" in line and "What was fetched is loaded" in line
+    assert line.endswith("the next run continues from the raw zone")
