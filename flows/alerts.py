@@ -3,7 +3,8 @@ PREFECT_API_URL, one notification block and one automation. A flow run of this p
 that ends Failed or Crashed, or Completed named Warned (a drift), posts once through the
 block: the flow and the run, the state, its message (which names the source and the exit
 code) and a link to the run. A healthy run posts nothing. Registering again replaces what
-was there; `--remove` takes it away.
+was there; `--remove` takes it away. A second automation on the same block posts each new
+tone shift a run announces (a `readouts.tone-shift` event, flows/shift_alerts.py) once.
 
 The URL: an http(s) URL gets Prefect's custom webhook block (a JSON POST of `subject`,
 `body` and `text`); a Slack incoming webhook or any other Apprise URL (`slack://`,
@@ -27,6 +28,12 @@ BODY = (
     "{{ flow_run.state.message }}\n"
     "Run: {{ flow_run|ui_url }}"
 )
+# tone shifts (flows/shift_alerts.py): one post per new shift, through the same block
+SHIFT_AUTOMATION_NAME = "readouts: a new tone shift"
+SHIFT_SUBJECT = (
+    "readouts: a change of tone with {{ event.payload.counterpart }} ({{ event.payload.kind }})"
+)
+SHIFT_BODY = "{{ event.payload.message }}"
 WEBHOOK_JSON = {"subject": "{{subject}}", "body": "{{body}}", "text": "{{subject}}\n{{body}}"}
 
 
@@ -76,14 +83,39 @@ def automation(block_document_id):
     )
 
 
+def shift_automation(block_document_id):
+    """One post per `readouts.tone-shift` event (a shift announced once by a run)."""
+    from prefect.automations import AutomationCore, EventTrigger, Posture, SendNotification
+
+    from flows.shift_alerts import EVENT, RESOURCE_PREFIX
+
+    trigger = EventTrigger(
+        expect={EVENT},
+        match={"prefect.resource.id": f"{RESOURCE_PREFIX}.*"},
+        for_each={"prefect.resource.id"},
+        posture=Posture.Reactive,
+        threshold=1,
+    )
+    action = SendNotification(
+        block_document_id=block_document_id, subject=SHIFT_SUBJECT, body=SHIFT_BODY
+    )
+    return AutomationCore(
+        name=SHIFT_AUTOMATION_NAME,
+        description="Registered by `readouts alerts`; `readouts alerts --remove` removes it.",
+        trigger=trigger,
+        actions=[action],
+    )
+
+
 def _remove(client) -> int:
     """Deletes the automations and blocks of this name; returns how many were deleted."""
     from prefect.exceptions import ObjectNotFound
 
     removed = 0
-    for found in client.read_automations_by_name(AUTOMATION_NAME):
-        client.delete_automation(found.id)
-        removed += 1
+    for name in (AUTOMATION_NAME, SHIFT_AUTOMATION_NAME):
+        for found in client.read_automations_by_name(name):
+            client.delete_automation(found.id)
+            removed += 1
     for slug in ("custom-webhook", "slack-webhook"):
         try:
             document = client.read_block_document_by_name(BLOCK_NAME, slug)
@@ -104,6 +136,7 @@ def register(url: str) -> Registered:
         _remove(client)
         block_id = block.save(BLOCK_NAME, overwrite=True)
         automation_id = client.create_automation(automation(block_id))
+        client.create_automation(shift_automation(block_id))
     return Registered(block.get_block_type_name(), str(automation_id))
 
 

@@ -16,6 +16,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.exceptions import TerminationSignal
 from prefect.states import Completed, Failed, State
 
+from flows import shift_alerts
 from flows.extract.walker import ExtractResult
 from flows.load.audit import record_run
 from flows.load.loader import LoadResult
@@ -25,6 +26,7 @@ from flows.ops import run_log
 from flows.ops.disk import unwritable
 from flows.ops.failpoints import failpoint
 from flows.ops.lock import hold_warehouse
+from flows.ops.logs import project_logger
 from flows.ops.outcomes import (
     EXIT_BUG,
     EXIT_DRIFT,
@@ -268,9 +270,22 @@ class RunBook:
         with transaction(self.con):
             record_models_fingerprint(self.con, models_fingerprint)
             snapshot.mark_generation(self.con, self.run_id)
+        self.announce_shifts()
         self.summary.models_built = built.models_built
         self.summary.tests_passed = built.tests_passed
         return built
+
+    def announce_shifts(self) -> None:
+        """Each tone shift not announced before, once (flows/shift_alerts.py)."""
+        assert self.con is not None
+        new = shift_alerts.announce(
+            self.con, self.settings.run_log_path, self.run_id, self.summary.command
+        )
+        if new:
+            announced = self.summary.command in shift_alerts.ANNOUNCING_COMMANDS
+            project_logger("shifts").info(
+                "%d new tone shift(s) %s", len(new), "announced" if announced else "recorded"
+            )
 
     def note_extract(self, extracted: ExtractResult) -> None:
         summary = self.summary

@@ -39,11 +39,25 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
+def _month_step(domain: tuple[date, date]) -> int:
+    """Months between two ticks: every month up to two years, then 2, 3, 6 or 12."""
+    start, end = domain
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return next((step for step in (1, 2, 3, 6) if months <= 24 * step), 12)
+
+
 def _time_axis(title: str, domain: tuple[date, date]) -> dict:
+    """A time axis with one tick per month (or per 2, 3, 6, 12 months on a long span), so
+    each month's label is shown once."""
     return {
         "title": title,
         "scale": alt.Scale(domain=[d.isoformat() for d in domain]),
-        "axis": alt.Axis(format="%b %Y", labelAngle=-45, labelOverlap=True),
+        "axis": alt.Axis(
+            format="%b %Y",
+            labelAngle=-45,
+            labelOverlap=True,
+            tickCount={"interval": "month", "step": _month_step(domain)},
+        ),
     }
 
 
@@ -177,7 +191,7 @@ def descriptor_ladder(rows: list[dict], domain: tuple[date, date]) -> alt.Chart:
     at least one descriptor."""
     return (
         alt.Chart(alt.Data(values=rows), width=860, height=200)
-        .mark_point(filled=True, size=70, opacity=0.85, stroke="#333", strokeWidth=0.5)
+        .mark_point(filled=True, size=110, opacity=1, stroke="#222", strokeWidth=1.2)
         .encode(
             x=alt.X("call_date:T", **_time_axis("Date of the call", domain)),
             y=alt.Y(
@@ -189,7 +203,8 @@ def descriptor_ladder(rows: list[dict], domain: tuple[date, date]) -> alt.Chart:
             color=alt.Color(
                 "convergence:Q",
                 title="Convergence (−2 apart … +2 agreed)",
-                scale=alt.Scale(domain=[-2, 2], scheme="redblue"),
+                # the middle (0) is a mid grey, not white: every point shows on the page
+                scale=alt.Scale(domain=[-2, 0, 2], range=["#b2182b", "#8c8c8c", "#2166ac"]),
                 legend=alt.Legend(orient="top", title="Convergence (−2 apart … +2 agreed)"),
             ),
         )

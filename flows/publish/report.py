@@ -24,6 +24,12 @@ from flows.publish.charts import INITIATED, Chart
 from flows.publish.exports import source_attribution
 
 INITIATED_LABEL = {"own_side": "own side", "counterpart": "the counterpart", None: "not stated"}
+# the same, as a sentence about one call
+INITIATIVE_SENTENCE = {
+    "own side": "initiated by the readout's own side",
+    "the counterpart": "initiated by the counterpart",
+    "not stated": "initiator not stated",
+}
 SIGNALS = {
     "expressed_gratitude": "gratitude",
     "expressed_condolences": "condolences",
@@ -37,19 +43,63 @@ LATEST_CALLS = 15
 
 
 @dataclass
+class Government:
+    """One government's readouts (every source whose country is `code`, in every language:
+    one history), with its own counterparts (sorted by calls, then name); a government is
+    never its own counterpart, and no count of the report adds two governments together."""
+
+    code: str
+    adjective: str | None
+    sources: list[str]
+    counterparts: list[dict] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """Whose readouts a number counts: "the Russian government's readouts (kremlin)"."""
+        if not self.adjective:  # a warehouse whose sources are not declared
+            return f"the readouts of {', '.join(self.sources)}"
+        return f"the {self.adjective} government's readouts ({', '.join(self.sources)})"
+
+    @property
+    def partners(self) -> str:
+        if not self.adjective:
+            return f"the counterparts in the readouts of {', '.join(self.sources)}"
+        return f"the {self.adjective} government's counterparts"
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.code.lower()).strip("-") or "x"
+
+    @property
+    def order(self) -> list[str]:
+        return [c["name"] for c in self.counterparts]
+
+
+@dataclass
 class Context:
-    """What every section may use: the counterparts with calls (sorted by calls, then
-    name), the date range of the calls, the run, and the charts drawn so far."""
+    """What every section may use: the governments (each with its counterparts), the date
+    range of the calls, the run, and the charts drawn so far."""
 
     run_id: str
-    counterparts: list[dict]
+    governments: list[Government]
     first: date | None
     last: date | None
     charts: list[Chart] = field(default_factory=list)
 
     @property
-    def order(self) -> list[str]:
-        return [c["name"] for c in self.counterparts]
+    def counterparts(self) -> list[dict]:
+        return [c for g in self.governments for c in g.counterparts]
+
+    @property
+    def government_of(self) -> dict[str, Government]:
+        """source → its government."""
+        return {source: g for g in self.governments for source in g.sources}
+
+    @property
+    def sources(self) -> tuple[list[str], list[str]]:
+        """The parameters of GOVERNMENTS: the sources and their governments' codes."""
+        pairs = [(source, g.code) for g in self.governments for source in g.sources]
+        return [s for s, _ in pairs], [code for _, code in pairs]
 
     @property
     def month_domain(self) -> tuple[date, date]:
@@ -64,6 +114,10 @@ class Context:
         return drawn
 
 
+# A query's relation of (source, government) pairs, bound to Context.sources
+GOVERNMENTS = "(select unnest(?::varchar[]) as source, unnest(?::varchar[]) as government)"
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
@@ -75,30 +129,55 @@ class Section:
         return f"sections/{self.id}.html.j2"
 
 
-def anchor(key: str) -> str:
-    return "counterpart-" + (re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "x")
+def anchor(key: str, government: str = "") -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{government} {key}".lower()).strip("-")
+    return "counterpart-" + (slug or "x")
 
 
-def _counterparts(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def _governments(con: duckdb.DuckDBPyConnection) -> list[Government]:
+    """The governments whose readouts are in the warehouse, as the source modules declare
+    them (staging.stg_sources); a warehouse without them has one government per source."""
+    declared = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'staging' and table_name = 'stg_sources'"
+    ).fetchone()[0]
+    if not declared:
+        rows = con.execute(
+            "select source, null, [source] from marts.calls group by 1 order by 1"
+        ).fetchall()
+    else:
+        rows = con.execute(
+            """
+            select s.country_code,
+                   coalesce(split_part(any_value(c.adjectives), '|', 1), s.country_code),
+                   list(distinct s.source order by s.source)
+            from staging.stg_sources as s
+            left join reference.countries as c on c.code = s.country_code
+            where s.source in (select source from marts.calls)
+            group by s.country_code order by min(s.source)
+            """
+        ).fetchall()
+    return [Government(code, adjective, list(sources)) for code, adjective, sources in rows]
+
+
+def _counterparts(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
+    """Each government's counterparts: its own calls only, never itself."""
     rows = con.execute(
-        """
-        select p.counterpart_key, any_value(p.counterpart_name), p.country_code, p.organisation,
-               count(distinct (p.source, p.item_id)) as calls,
+        f"""
+        select g.government, p.counterpart_key, any_value(p.counterpart_name), p.country_code,
+               p.organisation, count(distinct (p.source, p.item_id)) as calls,
                min(c.call_date), max(c.call_date)
         from marts.call_counterparts as p join marts.calls as c using (source, item_id)
-        where p.counterpart_key is not null
-        group by p.counterpart_key, p.country_code, p.organisation
-        order by calls desc, 2
-        """
+        join {GOVERNMENTS} as g using (source)
+        where p.counterpart_key is not null and p.country_code is distinct from g.government
+        group by g.government, p.counterpart_key, p.country_code, p.organisation
+        order by calls desc, 3
+        """,
+        list(ctx.sources),
     ).fetchall()
-    seen: set[str] = set()
-    out = []
-    for key, name, code, organisation, calls, first, last in rows:
-        slug = anchor(key)
-        while slug in seen:
-            slug += "-"
-        seen.add(slug)
-        out.append(
+    by_code = {g.code: g for g in ctx.governments}
+    for government, key, name, code, organisation, calls, first, last in rows:
+        by_code[government].counterparts.append(
             {
                 "key": key,
                 "name": name,
@@ -107,10 +186,10 @@ def _counterparts(con: duckdb.DuckDBPyConnection) -> list[dict]:
                 "calls": calls,
                 "first": first,
                 "last": last,
-                "anchor": slug,
+                "anchor": anchor(key, government),
+                "government": government,
             }
         )
-    return out
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -125,84 +204,113 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bo
 # ---- sections -------------------------------------------------------------------------
 
 
-def calls_per_month(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
-    counts = con.execute(
-        "select cast(date_trunc('month', call_date) as date), initiated_by, count(*) "
-        "from marts.calls group by all"
-    ).fetchall()
-    total = sum(n for *_, n in counts)
-    if not total:
-        return {"total": 0}
-    start, end = ctx.month_domain
-    by_cell = {(m, INITIATED_LABEL[i]): n for m, i, n in counts}
-    months = []
-    month = start
+def _months(domain: tuple[date, date]) -> list[date]:
+    start, end = domain
+    months, month = [], start
     while month < end:
         months.append(month)
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    rows = [
-        {
-            "month": m.isoformat(),
-            "initiated": label,
-            "initiated_order": INITIATED.index(label),
-            "calls": by_cell.get((m, label), 0),
-        }
-        for m in months
-        for label in INITIATED
-    ]
-    with_calls = len({m for m, _, _ in counts})
-    domestic = con.execute(
-        "select count(*) from marts.calls where call_scope = 'domestic'"
-    ).fetchone()[0]
-    return {
-        "total": total,
-        "domestic": domestic,
-        "months": len(months),
-        "months_with_calls": with_calls,
-        "chart": ctx.chart("chart-calls-per-month", charts.calls_per_month(rows, ctx.month_domain)),
-    }
+    return months
+
+
+def calls_per_month(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    """One chart per government: its call readouts per month, by who initiated."""
+    counts = con.execute(
+        "select g.government, cast(date_trunc('month', c.call_date) as date), c.initiated_by, "
+        f"count(*), count(*) filter (where c.call_scope = 'domestic') "
+        f"from marts.calls as c join {GOVERNMENTS} as g using (source) group by all",
+        list(ctx.sources),
+    ).fetchall()
+    months = _months(ctx.month_domain)
+    out = []
+    for g in ctx.governments:
+        own = [row for row in counts if row[0] == g.code]
+        by_cell = {(m, INITIATED_LABEL[i]): n for _, m, i, n, _ in own}
+        rows = [
+            {
+                "month": m.isoformat(),
+                "initiated": label,
+                "initiated_order": INITIATED.index(label),
+                "calls": by_cell.get((m, label), 0),
+            }
+            for m in months
+            for label in INITIATED
+        ]
+        chart = charts.calls_per_month(rows, ctx.month_domain)
+        out.append(
+            {
+                "label": g.label,
+                "total": sum(row[3] for row in own),
+                "domestic": sum(row[4] for row in own),
+                "months_with_calls": len({row[1] for row in own}),
+                "chart": ctx.chart(f"chart-calls-per-month-{g.slug}", chart),
+            }
+        )
+    return {"governments": out, "months": len(months), "total": sum(o["total"] for o in out)}
 
 
 def counterparts_overview(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
-    if not ctx.counterparts:
-        return {"counterparts": []}
-    rows = [
-        {
-            "counterpart": name,
-            "initiated": INITIATED_LABEL[initiated],
-            "initiated_order": INITIATED.index(INITIATED_LABEL[initiated]),
-            "calls": calls,
-        }
-        for name, initiated, calls in con.execute(
-            """
-            select p.counterpart_name, c.initiated_by, count(distinct (c.source, c.item_id))
-            from marts.call_counterparts as p join marts.calls as c using (source, item_id)
-            where p.counterpart_key is not null
-            group by all
-            """
-        ).fetchall()
-    ]
-    return {
-        "counterparts": ctx.counterparts,
-        "chart": ctx.chart("chart-counterparts", charts.counterparts_overview(rows, ctx.order)),
-    }
+    """One chart and one table per government: its own counterparts and its calls with each."""
+    cells = con.execute(
+        f"""
+        select g.government, p.counterpart_key, c.initiated_by,
+               count(distinct (c.source, c.item_id))
+        from marts.call_counterparts as p join marts.calls as c using (source, item_id)
+        join {GOVERNMENTS} as g using (source)
+        where p.counterpart_key is not null and p.country_code is distinct from g.government
+        group by all
+        """,
+        list(ctx.sources),
+    ).fetchall()
+    out = []
+    for g in ctx.governments:
+        if not g.counterparts:
+            continue
+        names = {c["key"]: c["name"] for c in g.counterparts}
+        rows = [
+            {
+                "counterpart": names[key],
+                "initiated": INITIATED_LABEL[initiated],
+                "initiated_order": INITIATED.index(INITIATED_LABEL[initiated]),
+                "calls": calls,
+            }
+            for government, key, initiated, calls in cells
+            if government == g.code
+        ]
+        chart = charts.counterparts_overview(rows, g.order)
+        out.append(
+            {
+                "label": g.label,
+                "partners": g.partners,
+                "counterparts": g.counterparts,
+                "chart": ctx.chart(f"chart-counterparts-{g.slug}", chart),
+            }
+        )
+    return {"governments": out}
 
 
-def tone_over_time(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
-    if not ctx.counterparts:
-        return {"counterparts": 0}
+def _ladder_points(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[tuple]:
+    return con.execute(
+        f"""
+        select g.government, t.call_date, t.warmth, t.convergence,
+               (select string_agg(distinct p.counterpart_name, ', ')
+                from marts.call_counterparts as p
+                where p.source = t.source and p.item_id = t.item_id)
+        from marts.call_tone as t join {GOVERNMENTS} as g using (source)
+        where t.has_descriptor
+        """,
+        list(ctx.sources),
+    ).fetchall()
+
+
+def _tone_of(con: duckdb.DuckDBPyConnection, ctx: Context, g: Government, cells, points) -> dict:
+    """One government's tone: its heatmap, its ladder, its descriptors."""
+    names = {c["key"]: c["name"] for c in g.counterparts}
     rows = [
-        {"counterpart": name, "month": month.isoformat(), "calls": calls, "share": float(share)}
-        for name, month, calls, share in con.execute(
-            # one cell per counterpart and month, whichever source reported the calls
-            "select counterpart_name, month, sum(calls), "
-            "round(sum(calls_with_descriptor) / sum(calls), 3) "
-            "from marts.tone_by_country_month group by all"
-        ).fetchall()
+        {"counterpart": names[key], "month": month.isoformat(), "calls": calls, "share": share}
+        for government, key, month, calls, share in cells
+        if government == g.code and key in names
     ]
-    described, total = con.execute(
-        "select count(*) filter (where has_descriptor), count(*) from marts.call_tone"
-    ).fetchone()
     ladder = [
         {
             "call_date": d.isoformat(),
@@ -210,63 +318,83 @@ def tone_over_time(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
             "convergence": float(v),
             "counterpart": who or "",
         }
-        for d, w, v, who in con.execute(
-            """
-            select t.call_date, t.warmth, t.convergence,
-                   (select string_agg(distinct p.counterpart_name, ', ')
-                    from marts.call_counterparts as p
-                    where p.source = t.source and p.item_id = t.item_id)
-            from marts.call_tone as t where t.has_descriptor
-            """
-        ).fetchall()
+        for government, d, w, v, who in points
+        if government == g.code
     ]
+    described, total = con.execute(
+        "select count(*) filter (where has_descriptor), count(*) from marts.call_tone "
+        "where list_contains(?, source)",
+        [g.sources],
+    ).fetchone()
     descriptors = con.execute(
-        """
-        select descriptor, count(*) as calls from (
-            select unnest(descriptors) as descriptor from marts.call_tone
-        ) group by 1 order by calls desc, descriptor
-        """
+        "select descriptor, count(*) as calls from (select unnest(descriptors) as descriptor "
+        "from marts.call_tone where list_contains(?, source)) group by 1 order by calls desc, 1",
+        [g.sources],
     ).fetchall()
+    heatmap = charts.tone_heatmap(rows, g.order, ctx.month_domain) if rows else None
     return {
-        "counterparts": len(ctx.counterparts),
+        "label": g.label,
+        "counterparts": len(g.counterparts),
         "described": described,
         "total": total,
         "descriptors": descriptors,
-        "heatmap": ctx.chart(
-            "chart-tone-heatmap", charts.tone_heatmap(rows, ctx.order, ctx.month_domain)
-        ),
-        "ladder": ctx.chart("chart-ladder", charts.descriptor_ladder(ladder, ctx.month_domain))
+        "heatmap": ctx.chart(f"chart-tone-heatmap-{g.slug}", heatmap) if heatmap else None,
+        "ladder": ctx.chart(
+            f"chart-ladder-{g.slug}", charts.descriptor_ladder(ladder, ctx.month_domain)
+        )
         if ladder
         else None,
     }
 
 
-def topics_by_counterpart(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
-    totals = {c["name"]: c["calls"] for c in ctx.counterparts}
-    cells = con.execute(
-        "select counterpart_name, topic_label, sum(calls)::int "
-        "from marts.topics_by_country_month group by all"
-    ).fetchall()
-    topics = [
-        t
-        for (t,) in con.execute(
-            "select topic_label from marts.topics_by_country_month "
-            "group by 1 order by sum(calls) desc, 1"
+def tone_over_time(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    cells = [
+        (government, key, month, calls, float(share))
+        for government, key, month, calls, share in con.execute(
+            # one cell per government, counterpart and month: the government's readouts in
+            # every language are one history
+            "select g.government, t.counterpart_key, t.month, sum(t.calls), "
+            "round(sum(t.calls_with_descriptor) / sum(t.calls), 3) "
+            f"from marts.tone_by_country_month as t join {GOVERNMENTS} as g using (source) "
+            "group by all",
+            list(ctx.sources),
         ).fetchall()
     ]
+    points = _ladder_points(con, ctx)
+    return {"governments": [_tone_of(con, ctx, g, cells, points) for g in ctx.governments]}
+
+
+def topics_by_counterpart(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    cells = con.execute(
+        "select g.government, t.counterpart_key, t.topic_label, sum(t.calls)::int "
+        f"from marts.topics_by_country_month as t join {GOVERNMENTS} as g using (source) "
+        "group by all",
+        list(ctx.sources),
+    ).fetchall()
     known = con.execute("select count(*) from staging.stg_topics").fetchone()[0]
-    if not cells:
-        return {"topics": [], "known": known}
-    rows = [
-        {"counterpart": name, "topic": topic, "calls": n, "share": n / totals[name]}
-        for name, topic, n in cells
-        if name in totals
-    ]
-    return {
-        "topics": topics,
-        "known": known,
-        "chart": ctx.chart("chart-topics", charts.topics_heatmap(rows, ctx.order, topics)),
-    }
+    out = []
+    for g in ctx.governments:
+        totals = {c["key"]: (c["name"], c["calls"]) for c in g.counterparts}
+        own = [(key, topic, n) for gov, key, topic, n in cells if gov == g.code and key in totals]
+        if not own:
+            continue
+        calls_by_topic: dict[str, int] = {}
+        for _, topic, n in own:
+            calls_by_topic[topic] = calls_by_topic.get(topic, 0) + n
+        topics = sorted(calls_by_topic, key=lambda t: (-calls_by_topic[t], t))
+        rows = [
+            {"counterpart": totals[key][0], "topic": topic, "calls": n, "share": n / totals[key][1]}
+            for key, topic, n in own
+        ]
+        chart = charts.topics_heatmap(rows, g.order, topics)
+        out.append(
+            {
+                "label": g.label,
+                "topics": topics,
+                "chart": ctx.chart(f"chart-topics-{g.slug}", chart),
+            }
+        )
+    return {"governments": out, "known": known}
 
 
 def _calls_with_tone(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:
@@ -301,6 +429,7 @@ def _calls_with_tone(con: duckdb.DuckDBPyConnection, where: str, params: list) -
                 "url": url,
                 "kind": kind,
                 "initiated": INITIATED_LABEL[initiated],
+                "initiative": INITIATIVE_SENTENCE[INITIATED_LABEL[initiated]],
                 "initiative_evidence": evidence,
                 "descriptors": list(descriptors),
                 "satisfaction": satisfied,
@@ -315,32 +444,41 @@ def _calls_with_tone(con: duckdb.DuckDBPyConnection, where: str, params: list) -
 
 
 def counterpart_pages(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
+    """Every call with every counterpart, per government: a counterpart of two governments
+    has a page with each."""
     calls = _calls_with_tone(con, "c.call_scope = 'foreign'", [])
-    pages, timeline = [], []
-    for counterpart in ctx.counterparts:
-        own = [c for c in calls if counterpart["key"] in c["keys"]]
-        timeline += [
+    out = []
+    for g in ctx.governments:
+        pages, timeline = [], []
+        for counterpart in g.counterparts:
+            own = [c for c in calls if counterpart["key"] in c["keys"] and c["source"] in g.sources]
+            timeline += [
+                {
+                    "counterpart": counterpart["name"],
+                    "call_date": c["date"].isoformat(),
+                    "initiated": c["initiated"],
+                    "tone": "described" if c["descriptors"] else "no descriptor",
+                }
+                for c in own
+            ]
+            pages.append(
+                {
+                    **counterpart,
+                    "calls_list": own,
+                    "described": sum(1 for c in own if c["descriptors"]),
+                    "satisfaction": sum(1 for c in own if c["satisfaction"]),
+                }
+            )
+        chart = charts.calls_timeline(timeline, g.order, ctx.month_domain) if timeline else None
+        out.append(
             {
-                "counterpart": counterpart["name"],
-                "call_date": c["date"].isoformat(),
-                "initiated": c["initiated"],
-                "tone": "described" if c["descriptors"] else "no descriptor",
-            }
-            for c in own
-        ]
-        pages.append(
-            {
-                **counterpart,
-                "calls_list": own,
-                "described": sum(1 for c in own if c["descriptors"]),
-                "satisfaction": sum(1 for c in own if c["satisfaction"]),
+                "label": g.label,
+                "partners": g.partners,
+                "pages": pages,
+                "chart": ctx.chart(f"chart-timeline-{g.slug}", chart) if chart else None,
             }
         )
-    chart = charts.calls_timeline(timeline, ctx.order, ctx.month_domain) if timeline else None
-    return {
-        "pages": pages,
-        "chart": ctx.chart("chart-timeline", chart) if chart else None,
-    }
+    return {"governments": out}
 
 
 def _segments(sentence: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, str | None]]:
@@ -413,8 +551,11 @@ def latest_calls(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
     evidence = _evidence(con, ids)
     for call in calls:
         call["evidence"] = evidence.get((call["source"], call["item_id"]), [])
-    names = {c["key"]: c for c in ctx.counterparts}
+    governments = ctx.government_of
     for call in calls:
+        government = governments[call["source"]]
+        names = {c["key"]: c for c in government.counterparts}
+        call["government"] = government.label
         call["counterparts"] = [names[k] for k in call["keys"] if k in names]
     return {"calls": calls, "limit": LATEST_CALLS}
 
@@ -607,10 +748,11 @@ def tone_shifts(con: duckdb.DuckDBPyConnection, ctx: Context) -> dict:
         "url",
         "title",
     ]
-    return {
-        "rows": [dict(zip(names, row, strict=True)) for row in rows],
-        "limit": TONE_SHIFTS_SHOWN,
-    }
+    shifts = [dict(zip(names, row, strict=True)) for row in rows]
+    governments = ctx.government_of
+    for shift in shifts:
+        shift["government"] = governments[shift["source"]].label
+    return {"rows": shifts, "limit": TONE_SHIFTS_SHOWN}
 
 
 SECTIONS: list[Section] = [
@@ -647,6 +789,7 @@ def is_web_link(value: object) -> bool:
 
 
 _ENV.tests["web_link"] = is_web_link
+_ENV.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
 
 
 @dataclass
@@ -656,16 +799,32 @@ class Report:
     seconds: float
 
 
+def _calls_per_government(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[dict]:
+    counts = dict(
+        con.execute(
+            f"select g.government, count(*) from marts.calls join {GOVERNMENTS} as g "
+            "using (source) group by 1",
+            list(ctx.sources),
+        ).fetchall()
+    )
+    return [
+        {"label": g.label, "calls": counts.get(g.code, 0), "partners": g.partners, "government": g}
+        for g in ctx.governments
+    ]
+
+
 def build_report(con: duckdb.DuckDBPyConnection, run_id: str) -> Report:
     started = time.perf_counter()
     first, last = con.execute("select min(call_date), max(call_date) from marts.calls").fetchone()
-    ctx = Context(run_id=run_id, counterparts=_counterparts(con), first=first, last=last)
+    ctx = Context(run_id=run_id, governments=_governments(con), first=first, last=last)
+    _counterparts(con, ctx)
     data = {s.id: s.query(con, ctx) if first else {} for s in SECTIONS}
     html = _ENV.get_template("report.html.j2").render(
         sections=SECTIONS,
         data=data,
         ctx=ctx,
         calls=con.execute("select count(*) from marts.calls").fetchone()[0],
+        per_government=_calls_per_government(con, ctx),
         to_review=con.execute(
             "select count(distinct (source, item_id)) from marts.review_queue"
         ).fetchone()[0],

@@ -219,3 +219,85 @@ def test_alerts_post_once_for_a_failed_run_and_never_for_a_healthy_one(served):
         for slug in ("custom-webhook", "slack-webhook"):
             with pytest.raises(ObjectNotFound):
                 client.read_block_document_by_name(alerts.BLOCK_NAME, slug)
+
+
+def _seed_items():
+    """The seed's pattern: seven "constructive" calls with one counterpart, then a call with
+    no descriptor; and a counterpart with a single earlier call."""
+    from datetime import date, timedelta
+
+    from flows.demo.atom_pages import FeedItem
+
+    def call(number: int, day: date, who: str, sentence: str) -> FeedItem:
+        stamp = f"{day.isoformat()}T16:10:00+03:00"
+        return FeedItem(
+            str(9100 + number),
+            f"Telephone conversation with {who}",
+            stamp,
+            stamp,
+            f"Vladimir Putin had a telephone conversation with {who}.",
+            [sentence],
+        )
+
+    start, us = date(2017, 2, 1), "President of the United States Donald Trump"
+    constructive = "The conversation was businesslike and constructive."
+    items = [call(n, start + timedelta(days=30 * n), us, constructive) for n in range(7)]
+    items.append(call(7, start + timedelta(days=240), us, "They discussed trade."))
+    items.append(call(8, start, "President of France Emmanuel Macron", constructive))
+    items.append(call(9, start + timedelta(days=60), "President of France Emmanuel Macron",
+                      "They discussed trade."))  # fmt: skip
+    return items[::-1]
+
+
+def test_a_run_announces_new_tone_shifts_once_and_a_rebuild_does_not(served):
+    """The seed's pattern through the real pipeline (a `readouts run` over HTTP), with the
+    alerts registered again to a receiver of this test's own: the new call is
+    descriptors_dropped and descriptor_lost (constructive), the counterpart with one earlier
+    call has no row; each shift is posted once, with the counterpart, the kind, the baseline
+    in words and the readout's link; a run that finds nothing new and a rebuild post nothing."""
+    from flows.demo.atom_pages import paginate
+    from flows.demo.server import feed_paths
+    from flows.sources.kremlin.source import KremlinSource
+
+    env, receiver = served.env, Receiver()
+    data_dir = str(served.data_dir / "shifts")
+    try:
+        done = _readouts("alerts", "--webhook", receiver.url, env=env, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        pages = feed_paths(paginate(_seed_items()), KremlinSource.feed_path)
+        with FeedServer(pages) as feed:
+            for _ in range(2):  # the second run finds nothing new
+                run = _readouts(
+                    "run", "--source", "kremlin", "--base-url", feed.base_url,
+                    "--data-dir", data_dir, env=env,
+                )  # fmt: skip
+                assert run.returncode == 0, run.stdout + run.stderr
+        rebuilt = _readouts("rebuild", "--data-dir", data_dir, env=env)
+        assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+        warehouse = Path(data_dir) / "warehouse" / "readouts.duckdb"
+        import duckdb
+
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            rows = con.execute(
+                "select item_id, counterpart_key, kind, labels, baseline_calls "
+                "from marts.tone_shifts order by kind"
+            ).fetchall()
+        assert rows == [
+            ("9107", "US", "descriptor_lost", ["businesslike", "constructive"], 7),
+            ("9107", "US", "descriptors_dropped", [], 7),
+        ]
+        _wait(lambda: len(receiver.posts) >= 2, POST_TIMEOUT, "the shifts' posts")
+        time.sleep(QUIET_SECONDS)
+        assert len(receiver.posts) == 2, receiver.posts  # once each, whatever ran after
+        subjects = sorted(post["subject"] for post in receiver.posts)
+        assert subjects == [
+            "readouts: a change of tone with United States (descriptor lost)",
+            "readouts: a change of tone with United States (descriptors dropped)",
+        ]
+        for post in receiver.posts:
+            body = post["body"]
+            assert "7 earlier days of calls with United States from 2017-02-01" in body
+            assert "100% of them with a tone descriptor (businesslike, constructive)" in body
+            assert "/events/president/news/9107" in body  # the readout's link
+    finally:
+        receiver.close()

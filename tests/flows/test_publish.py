@@ -235,21 +235,31 @@ def _check_report(warehouse: Path, report: Path, profile: Path) -> str:
     urls = set(re.findall(r"https?://[^\s\"'<>]+", source))
     assert urls <= links, urls - links
     assert "<script" not in source and "<iframe" not in source and "<link" not in source
-    # every counterpart with calls has its anchor and its row
-    counterparts = query(
-        warehouse,
-        "select distinct counterpart_key, counterpart_name from marts.call_counterparts "
-        "where counterpart_key is not null",
-    )
+    # every counterpart of every government has its anchor and its row (never the
+    # government itself)
+    counterparts = [(key, government) for government, key, _, _ in _partner_counts(warehouse)]
     assert counterparts
-    for key, name in counterparts:
-        assert f'id="{anchor(key)}"' in dom, key
-        assert f'href="#{anchor(key)}"' in dom, key
-        assert escape(name) in dom, name
+    for key, government in counterparts:
+        assert f'id="{anchor(key, government)}"' in dom, key
+        assert f'href="#{anchor(key, government)}"' in dom, key
+    assert "initiated by not stated" not in dom
     # every chart is drawn, with its caption
     assert dom.count("<svg") >= 5
     assert "Latest calls and their evidence" in dom
     return dom
+
+
+def _partner_counts(warehouse: Path) -> list[tuple]:
+    """(government, counterpart_key, name, calls): each government's counterparts, counted
+    in its own readouts only, never the government itself."""
+    governments = "(select distinct source, country_code as government from staging.stg_sources)"
+    return query(
+        warehouse,
+        "select g.government, p.counterpart_key, any_value(p.counterpart_name), "
+        "count(distinct (p.source, p.item_id)) from marts.call_counterparts as p "
+        f"join {governments} as g using (source) where p.counterpart_key is not null "
+        "and p.country_code is distinct from g.government group by 1, 2",
+    )
 
 
 def _check_specs(con) -> list:
@@ -257,8 +267,19 @@ def _check_specs(con) -> list:
     assert len(report.charts) >= 5
     for chart in report.charts:
         assert check_spec(chart.spec) == [], chart.name
+        # a time axis shows each month once
+        months = re.findall(
+            r">((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4})<", chart.svg
+        )
+        assert len(months) == len(set(months)), (chart.name, months)
+    for ladder in [c for c in report.charts if c.name.startswith("chart-ladder")]:
+        # every point visible: big, opaque, outlined, and no colour near the page's white
+        mark = ladder.spec["mark"]
+        assert mark["size"] >= 100 and mark["opacity"] == 1 and mark["strokeWidth"] >= 1
+        for colour in ladder.spec["encoding"]["color"]["scale"]["range"]:
+            assert sum(int(colour[i : i + 2], 16) for i in (1, 3, 5)) < 3 * 200, colour
     # months without calls are on the axis: every month from the first call to the last
-    (monthly,) = [c for c in report.charts if c.name == "chart-calls-per-month"]
+    monthly = next(c for c in report.charts if c.name.startswith("chart-calls-per-month"))
     months = {row["month"] for row in monthly.spec["data"]["values"]}
     first, last, with_calls = con.execute(
         "select min(call_date), max(call_date), "
@@ -281,6 +302,50 @@ def test_the_demo_report_renders_in_headless_chromium_offline(demo_run, tmp_path
         months, with_calls, report = _check_specs(con)
     assert with_calls < months  # the demo has empty months, and they are drawn
     print(f"demo report: {report.seconds:.1f} s, {len(report.html) / 1e3:.0f} kB")
+
+
+def test_the_report_never_adds_two_governments_together(demo_run, tmp_path):
+    """The demo has two governments' readouts and counterparts they share. Read in Chromium:
+    each government's table of counterparts holds its own counts (never the sum of both),
+    never the government itself; every latest call and every tone shift says whose readout
+    it is; "One call, two readouts" is where they meet."""
+    settings, _ = demo_run
+    warehouse = settings.warehouse_path
+    dom, console, requests = _open_in_chromium(settings.report_path, tmp_path / "profile")
+    assert console == [] and requests == []
+    expected: dict[str, dict[str, int]] = {}
+    for government, _, name, calls in _partner_counts(warehouse):
+        expected.setdefault(government, {})[name] = calls
+    assert len(expected) == 2
+    shared = set(next(iter(expected.values()))) & set(list(expected.values())[1])
+    assert shared, "the demo should have a counterpart of both governments"
+    sources = dict(
+        query(warehouse, "select distinct source, country_code from staging.stg_sources")
+    )
+    own_names = dict(query(warehouse, "select code, name from reference.countries"))
+    section = dom[dom.index('<section id="counterparts">') :]
+    section = section[: section.index("</section>")]
+    tables = re.findall(r"<caption>Calls in (.*?)</caption>(.*?)</table>", section, re.S)
+    assert len(tables) == 2
+    for caption, table in tables:
+        (listed,) = re.findall(r"\(([^)]*)\)$", caption)
+        (government,) = {sources[source] for source in listed.split(", ")}
+        rows = dict(
+            re.findall(
+                r'<td><a href="#[^"]+">([^<]+)</a></td><td>[^<]*</td><td class="n">(\d+)</td>',
+                table,
+            )
+        )
+        assert {name: int(n) for name, n in rows.items()} == {
+            escape(name): n for name, n in expected[government].items()
+        }, caption
+        assert own_names[government] not in rows  # never its own counterpart
+    # each source's calls are counted apart: no number is the sum of two governments
+    latest = dom[dom.index('<section id="latest">') :]
+    latest = latest[: latest.index("</section>")]
+    assert latest.count('<div class="call">') == latest.count("government's readouts (")
+    assert "initiator not stated" in dom or "initiated by" in latest
+    assert 'id="call-pairs"' in dom and "One call, two readouts" in dom
 
 
 @pytest.mark.corpus

@@ -62,7 +62,7 @@ history_signals as (
 
 -- each call with each kind's rule and the baseline days in that kind's window
 baseline_days as (
-    select c.source, c.item_id, c.counterpart_key, r.kind, r.threshold, r.min_baseline, h.*
+    select c.source, c.item_id, c.counterpart_key, r.kind, r.threshold, r.min_baseline, r.signals, h.*
         exclude (government, counterpart_key)
     from calls as c
     inner join {{ ref('stg_tone_shift_rules') }} as r on true
@@ -80,6 +80,7 @@ baselines as (
         counterpart_key,
         kind,
         any_value(threshold) as threshold,
+        any_value(signals) as signals,
         count(*) as baseline_calls,
         min(call_date) as baseline_from,
         max(call_date) as baseline_to,
@@ -158,6 +159,7 @@ shifts as (
     inner join signal_use as u using (source, item_id, counterpart_key)
     inner join signals as s using (source, item_id, counterpart_key, signal)
     where b.kind = 'signal_change'
+        and (b.signals is null or list_contains(b.signals, u.signal))
         and (
             (u.share >= b.threshold and not s.present)
             or (u.share <= 1 - b.threshold and s.present)
