@@ -86,10 +86,17 @@ _TESTS = Path(__file__).resolve().parent
 # Under xdist (scripts/test.sh runs `-n 3 --dist loadgroup`) a group's tests share a worker.
 # The tests that read one session-scoped run share one, so that each run is made once per
 # session, not once per worker (the first of a test's fixtures found here names its group).
-# The quick tests of tests/unit and the models' tests (module-scoped warehouses) go by
-# module; any other test is its own unit of work.
+# The quick tests of tests/unit and the modules with a module-scoped warehouse, run or
+# server go by module; any other test is its own unit of work.
 _SHARED_RUNS = ("both_sources_run", "corpus_run", "demo_run")
-_BY_MODULE = ("unit", "models", "flows/test_alerts.py")
+_BY_MODULE = (
+    "unit/",
+    "models/",
+    "flows/test_alerts.py",
+    "flows/test_crash_safety.py",
+    "flows/test_drift_flow.py",
+    "flows/test_validation_flow.py",
+)
 # The longest tests (a server, workers, a fresh clone) start first, so that no worker is
 # left with one of them at the end; everything else keeps its order.
 _LONGEST_FIRST = (
