@@ -121,16 +121,32 @@ def _rank(item) -> int:
     return len(_LONGEST_FIRST) + 1
 
 
-def pytest_collection_modifyitems(items):
+def _group(item, name: str, loadgroup: bool) -> None:
+    """The `xdist_group` mark, and under `--dist loadgroup` the `@name` suffix that xdist's
+    scheduler groups by: xdist 3.8 writes it to `_nodeid`, which pytest 9.2 no longer reads
+    (the node id is `_id`), so it is written here."""
+    item.add_marker(pytest.mark.xdist_group(name))
+    if loadgroup and "@" not in item.nodeid:
+        if hasattr(item, "_id"):
+            from _pytest.nodeid import coerce_node_id
+
+            item._id = coerce_node_id(f"{item.nodeid}@{name}")
+        else:
+            item._nodeid = f"{item.nodeid}@{name}"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(config, items):
+    loadgroup = bool(getattr(config.option, "loadgroup", False))  # set on xdist's workers
     for item in items:
         folder = Path(str(item.path)).resolve().relative_to(_TESTS).parts[0]
         item.add_marker(_TIERS.get(folder, "unit"))
         shared = [name for name in _SHARED_RUNS if name in item.fixturenames]
         path = Path(str(item.path)).resolve().relative_to(_TESTS).as_posix()
         if shared:
-            item.add_marker(pytest.mark.xdist_group(shared[0]))
+            _group(item, shared[0], loadgroup)
         elif path.startswith(_BY_MODULE):
-            item.add_marker(pytest.mark.xdist_group(path))
+            _group(item, path, loadgroup)
     items.sort(key=_rank)
 
 
