@@ -5,13 +5,14 @@
 #   ./scripts/test.sh --fast   the fast tier while you work: tests/unit, no Prefect, no dbt
 # The full suite runs in READOUTS_TEST_WORKERS pytest-xdist workers (3 by default: most of a
 # flow test waits on a server, a subprocess or dbt's threads, so 3 keep 2 cores busy); the
-# tests that share a session-scoped run share a worker (tests/conftest.py). The fast tier
+# tests that share a session-scoped run share a worker, and the longest start first
+# (tests/conftest.py orders them; --no-loadscope-reorder keeps that order). The fast tier
 # runs in this process. Other arguments go to pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 started=$SECONDS
 tier=(tests)
-workers=(-n "${READOUTS_TEST_WORKERS:-3}" --dist loadgroup)
+workers=(-n "${READOUTS_TEST_WORKERS:-3}" --dist loadgroup --no-loadscope-reorder)
 if [ "${1:-}" = "--fast" ]; then
     shift
     tier=(tests/unit)

@@ -83,7 +83,8 @@ _TIERS = {"unit": "unit", "models": "models", "flows": "flow", "process": "proce
 _TESTS = Path(__file__).resolve().parent
 
 
-# Under xdist (scripts/test.sh runs `-n 3 --dist loadgroup`) a group's tests share a worker.
+# Under xdist (scripts/test.sh runs `-n 3 --dist loadgroup --no-loadscope-reorder`, so that
+# the order below holds) a group's tests share a worker.
 # The tests that read one session-scoped run share one, so that each run is made once per
 # session, not once per worker (the first of a test's fixtures found here names its group).
 # The quick tests of tests/unit and the modules with a module-scoped warehouse, run or
