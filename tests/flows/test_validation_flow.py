@@ -3,6 +3,8 @@ nothing; one odd entry is a row problem; results are kept either way."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from flows.demo.atom_pages import FeedItem, entry_xml, paginate
@@ -47,13 +49,23 @@ def _serve(items: list[FeedItem]) -> FeedServer:
     return FeedServer(feed_paths(paginate(items), FEED))
 
 
-@pytest.fixture
-def baseline(tmp_path):
+@pytest.fixture(scope="module")
+def _baseline_run(tmp_path_factory):
+    """The baseline's run, made once per module (a run is most of a test's cost)."""
     from flows.pipeline import run_flow
 
+    data_dir = tmp_path_factory.mktemp("baseline")
     with _serve(BASELINE) as server:
-        run_flow(flow_settings(server.base_url, tmp_path))
-    settings = flow_settings("http://unused", tmp_path)
+        run_flow(flow_settings(server.base_url, data_dir))
+    return data_dir
+
+
+@pytest.fixture
+def baseline(_baseline_run, tmp_path):
+    """The baseline's data folder copied for the test, which runs again over it."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(_baseline_run, data_dir, ignore=shutil.ignore_patterns("*.lock", "dbt"))
+    settings = flow_settings("http://unused", data_dir)
     return settings, table_fingerprints(settings.build_path)
 
 

@@ -49,7 +49,10 @@ README_COMMANDS = [
 README_MARKER = "On a work pool"
 # The schedule is a setting; a far-off one keeps a scheduled run out of the test's way.
 TEST_CRON = "0 0 1 1 *"
-RUN_TIMEOUT = 120  # seconds for one deployed run to reach a final state
+# Patience, not a check of speed: under xdist this test may share 2 cores with the busy loops
+# of tests/process/test_first_command.py and a dbt build or two (a deploy took over 120 s).
+RUN_TIMEOUT = 300  # seconds for one deployed run to reach a final state
+COMMAND_TIMEOUT = 240  # seconds for one `prefect` or `readouts` command
 
 
 def readme_block() -> list[str]:
@@ -202,11 +205,16 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
         )
         env["PREFECT_API_URL"] = export.split("=", 1)[1].replace("4200", str(port))
         assert env["PREFECT_API_URL"] == api
-        _wait(lambda: _healthy(api), 120, "the Prefect server", processes.logs)
+        _wait(lambda: _healthy(api), 300, "the Prefect server", processes.logs)
         timings["server"] = time.monotonic() - started
         for command in (create_pool, pool_limit):
             done = subprocess.run(
-                argv(command), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90
+                argv(command),
+                env=env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT,
             )
             assert done.returncode == 0, done.stdout + done.stderr
         for number in (1, 2):  # several workers on one pool
@@ -223,7 +231,12 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
         }
         # from another directory: the deployment must not depend on where it was made
         done = subprocess.run(
-            argv(deploy), env=deploy_env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+            argv(deploy),
+            env=deploy_env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
         )
         assert done.returncode == 0, done.stdout + done.stderr
         assert "readouts-scheduled/all" in done.stdout
@@ -251,7 +264,12 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             # 1. The README's run, and a second one at once: both complete, one after the
             # other; the first builds the warehouse.
             done = subprocess.run(
-                argv(run_now), env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90
+                argv(run_now),
+                env=env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT,
             )
             assert done.returncode == 0, done.stdout + done.stderr
             first = re.search(r"UUID: ([0-9a-f-]{36})", done.stdout).group(1)
@@ -289,7 +307,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             lock = build.with_name(build.name + ".lock")
             _wait(
                 lambda: '"command": "run"' in _read(lock),
-                90,
+                COMMAND_TIMEOUT,
                 "the hand-run to hold the writer's lock",
                 processes.logs,
             )
@@ -303,7 +321,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
                 cwd=tmp_path,
                 capture_output=True,
                 text=True,
-                timeout=120,
+                timeout=COMMAND_TIMEOUT,
             )
             assert again.returncode == 0, again.stdout + again.stderr
             updated = client.read_deployment_by_name("readouts-scheduled/all")
@@ -311,7 +329,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
             assert [(s.schedule.cron, s.schedule.timezone) for s in updated.schedules] == [
                 ("5 */2 * * *", "Europe/Moscow")
             ]
-            assert by_hand.wait(timeout=90) == 0, processes.logs()
+            assert by_hand.wait(timeout=COMMAND_TIMEOUT) == 0, processes.logs()
             timings["skipped, redeployed"] = time.monotonic() - started
         assert run.state.type.value == "COMPLETED" and run.state.name == "Skipped"
         assert "Skipped because the writer was busy" in run.state.message

@@ -36,3 +36,17 @@ def test_every_relative_link_points_at_a_file():
 def test_ci_runs_exactly_the_readmes_test_command():
     ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "exec ./scripts/test.sh\n" in ci
+
+
+def test_the_full_suite_runs_in_workers_and_prints_its_15_slowest_tests():
+    """docs/tests.md: the full suite in pytest-xdist workers, the tests that share a run on one
+    worker; both tiers print their 15 slowest tests and their time."""
+    script = (PROJECT_ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    assert '-n "${READOUTS_TEST_WORKERS:-3}" --dist loadgroup' in script
+    assert "--durations=15" in script and "took $((SECONDS - started)) s" in script
+    assert "tier=(tests/unit)" in script
+    conftest = (PROJECT_ROOT / "tests" / "conftest.py").read_text(encoding="utf-8")
+    assert '_SHARED_RUNS = ("both_sources_run", "corpus_run", "demo_run")' in conftest
+    assert "pytest-xdist" in (PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    docs = (DOCS / "tests.md").read_text(encoding="utf-8")
+    assert "`-n 3 --dist loadgroup`" in docs and "15\nslowest tests" in docs
