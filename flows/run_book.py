@@ -29,8 +29,10 @@ from flows.ops.lock import hold_warehouse
 from flows.ops.logs import project_logger
 from flows.ops.outcomes import (
     EXIT_BUG,
+    EXIT_DATA,
     EXIT_DRIFT,
     EXIT_INTERRUPTED,
+    EXIT_SOURCE,
     SEVERITY,
     STATUS_EXIT,
     ExpectedFailure,
@@ -45,7 +47,7 @@ from flows.tasks import Staged, build_models, publish_exports
 from flows.transform.fingerprint import record_models_fingerprint
 from flows.transform.project import BuildResult
 from flows.transform.source_health import run_drifts
-from flows.validate.drift import with_drift
+from flows.validate.drift import Drift, with_drift
 from flows.validate.gx_runner import SuiteResult
 from flows.validate.report import calls_to_review, record_validations, write_report
 from flows.validate.staged import ValidationFailed, ValidationOutcome
@@ -151,8 +153,12 @@ def source_failed_line(extracted: ExtractResult) -> str:
 
 
 def status_of(summary: RunSummary, extracted: ExtractResult | None) -> tuple[str, str | None]:
+    """The run's status word and message. A source that failed is exit 4 either way
+    (`RunBook.conclude`): 'partial' when the run read some of its feed first, 'failed'
+    when it read no page of it (the first page it asked for was refused or unreadable)."""
     if extracted is not None and extracted.source_failed:
-        return "partial", source_failed_line(extracted)
+        status = "partial" if extracted.entries_seen else "failed"
+        return status, source_failed_line(extracted)
     if not summary.balanced:
         missing = summary.entries_landed - summary.entries_loaded - summary.entries_quarantined
         return "failed", (
@@ -166,6 +172,13 @@ def status_of(summary: RunSummary, extracted: ExtractResult | None) -> tuple[str
             "see staging.stg_quarantine for the reasons; nothing new reached the marts"
         )
     return "success", None
+
+
+def settle(summary: RunSummary, extracted: ExtractResult | None, drifts: list[Drift]) -> None:
+    """Ends a run that reached its checks with its status, message and exit code."""
+    finish(summary, *with_drift(*status_of(summary, extracted), drifts))
+    if extracted is not None and extracted.source_failed:
+        summary.exit_code = EXIT_SOURCE  # 'partial' or 'failed': the source's fault either way
 
 
 class RunBook:
@@ -341,7 +354,7 @@ class RunBook:
         settings = self.settings
         drifts = run_drifts(self.con, settings.source, self.run_id, settings.reference_dir)
         self.summary.warnings += [drift.line() for drift in drifts]
-        finish(self.summary, *with_drift(*status_of(self.summary, extracted), drifts))
+        settle(self.summary, extracted, drifts)
 
     def publish(self) -> None:
         """Records the run as it stands in audit.runs, then publishes the build warehouse
@@ -349,12 +362,14 @@ class RunBook:
         audit row), then the exports and the report when they are missing or older, then
         records the run's final state, in the run log and audit.runs. Until then the run log
         says the run is running: one killed while publishing is recorded as interrupted by
-        the next run, which finishes the job and removes the half-copied file. A failed run
-        publishes nothing."""
+        the next run, which finishes the job and removes the half-copied file. A run whose
+        data failed publishes nothing."""
         settings, summary = self.settings, self.summary
         con = self.con
         assert con is not None
-        held = summary.status == "failed" or not settings.publish
+        # a run whose data failed (exit 5) publishes nothing; one whose source failed
+        # (exit 4, even 'failed' with nothing read) publishes what it loaded from the raw zone
+        held = summary.exit_code == EXIT_DATA or not settings.publish
         record(con, settings, summary, self.validations, self.end_line if held else None)
         if held:
             return

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.ops.outcomes import EXIT_SOURCE
 from flows.validate.drift import DRIFT_FILE, Drift, RunMeasures, judge, read_tuning
 
 _COLUMNS = (
@@ -39,7 +40,8 @@ def source_runs(con: duckdb.DuckDBPyConnection, source: str) -> list[RunMeasures
     ]
 
 
-# runs that reached their drift check: their entries have been judged
+# runs that reached their drift check: their entries have been judged (a source failure,
+# exit 4, reaches it whether its status is 'partial' or 'failed', with nothing read)
 _JUDGED = ("success", "warned", "partial")
 
 
@@ -52,8 +54,8 @@ def unjudged_runs(
     fetched after the last run of the source that reached its check ended."""
     (last,) = con.execute(
         "select max(ended_at) from audit.runs where source = ? and run_id != ? "
-        f"and status in {_JUDGED}",
-        [source, run_id],
+        f"and (status in {_JUDGED} or exit_code = ?)",
+        [source, run_id, EXIT_SOURCE],
     ).fetchone()
     return [
         run for run in measured if run.run_id == run_id or last is None or run.fetched_at > last

@@ -197,13 +197,13 @@ def test_alerts_post_once_for_a_failed_run_and_never_for_a_healthy_one(served):
     time.sleep(QUIET_SECONDS)
     assert len(receiver.posts) == 1, receiver.posts  # the healthy run posted nothing
     lines = run_log.lines_per_run(served.data_dir / "data" / "runs" / "run-log.jsonl")
-    assert sorted(lines.values()) == [["running", "partial"], ["running", "success"]]
+    assert sorted(lines.values()) == [["running", "failed"], ["running", "success"]]
     (post,) = receiver.posts
     (failed,) = [run for run in _flow_runs(served.api) if run.state.is_failed()]
     assert "Failed" in post["subject"]
     body = post["body"]
     assert "kremlin" in body and "exit 4" in body  # the source and the exit code
-    assert "partial" in body  # the message
+    assert "failed: kremlin: " in body  # the message: nothing was read, so not "partial"
     assert f"http://127.0.0.1:{served.port}/runs/flow-run/{failed.id}" in body
 
     # a drift: Completed named Warned posts too

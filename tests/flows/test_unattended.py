@@ -199,7 +199,7 @@ def test_an_unreachable_source_is_not_a_success(tmp_path, tally, capsys):
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "failed after retries" in err[0] and "--base-url" in err[0]
         (record,) = run_log.latest_records(settings.run_log_path).values()
-        assert (record["status"], record["exit_code"]) == ("partial", EXIT_SOURCE)
+        assert (record["status"], record["exit_code"]) == ("failed", EXIT_SOURCE)  # none read
 
 
 def test_an_ad_hoc_run_that_fails_ends_failed_in_prefect(tmp_path):
@@ -211,7 +211,7 @@ def test_an_ad_hoc_run_that_fails_ends_failed_in_prefect(tmp_path):
         base_url = server.base_url
     state = readouts_run(flow_settings(base_url, tmp_path), return_state=True)
     assert state.is_failed()
-    assert "partial: kremlin:" in state.message and "--base-url" in state.message
+    assert "failed: kremlin:" in state.message and "--base-url" in state.message
 
 
 def test_every_entry_quarantined_is_a_failure(tmp_path, tally):

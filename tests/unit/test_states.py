@@ -25,6 +25,7 @@ def _summary(status: str, code: int, source: str = "kremlin") -> RunSummary:
         ("warned", outcomes.EXIT_DRIFT, "COMPLETED", "Warned"),
         ("failed", outcomes.EXIT_BUG, "FAILED", "Failed"),
         ("partial", outcomes.EXIT_SOURCE, "FAILED", "Failed"),
+        ("failed", outcomes.EXIT_SOURCE, "FAILED", "Failed"),  # nothing read
         ("failed", outcomes.EXIT_DATA, "FAILED", "Failed"),
         ("failed", outcomes.EXIT_WAREHOUSE, "FAILED", "Failed"),
         ("failed", outcomes.EXIT_PREFECT, "FAILED", "Failed"),
@@ -58,3 +59,30 @@ def test_a_source_that_served_nothing_new_is_not_said_to_have_been_loaded():
     line = source_failed_line(some)
     assert "did not serve everything" in line and "What was fetched is loaded" in line
     assert line.endswith("the next run continues from the raw zone")
+
+
+def test_a_run_that_read_nothing_of_its_source_says_failed_not_partial(tmp_path):
+    """Exit 4 either way; the status word (the CLI's and serve's line, the run log, the
+    artifact, the state's message) says 'failed' when no page of the feed was read and
+    'partial' when some were read before the source failed."""
+    from flows.extract.walker import ExtractResult
+    from flows.ops import run_log
+    from flows.run_book import EndLine, settle
+    from flows.settings import Settings
+
+    refused = "page 1 (http://x/feed) answered 404 although it is the feed's first page"
+    nothing = ExtractResult(1, 0, 0, 1, False, f"{refused}; the next run tries again", True)
+    some = ExtractResult(3, 40, 12, 3, False, "the site refused 3 requests in a row (403)", True)
+    for extracted, status in ((nothing, "failed"), (some, "partial")):
+        summary = RunSummary("run-1", "run", "kremlin", datetime.now(UTC))
+        settle(summary, extracted, [])
+        assert (summary.status, summary.exit_code) == (status, outcomes.EXIT_SOURCE)
+        assert f" {status}: kremlin: " in summary.one_line()
+        assert summary.markdown().splitlines()[0].endswith(f"kremlin, {status}")
+        state = state_of(summary)
+        assert state.is_failed() and state.message.startswith("exit 4: ")
+        assert f" {status}: kremlin: " in state.message
+        settings = Settings(data_dir=tmp_path / status)
+        EndLine(settings).write(summary)
+        (record,) = run_log.latest_records(settings.run_log_path).values()
+        assert (record["status"], record["exit_code"]) == (status, outcomes.EXIT_SOURCE)
