@@ -26,13 +26,13 @@ def con():
     )
     con.execute(
         "create table audit.runs (run_id varchar, source varchar, status varchar, "
-        "ended_at timestamptz)"
+        "ended_at timestamptz, exit_code int)"
     )
     yield con
     con.close()
 
 
-def _row(con, run_id, minutes, calls, status):
+def _row(con, run_id, minutes, calls, status, exit_code=None):
     at = T0 + timedelta(minutes=minutes)
     con.execute(
         "insert into marts.source_health values "
@@ -41,8 +41,8 @@ def _row(con, run_id, minutes, calls, status):
     )
     if status:
         con.execute(
-            "insert into audit.runs values (?, 'kremlin', ?, ?)",
-            [run_id, status, at + timedelta(seconds=30)],
+            "insert into audit.runs values (?, 'kremlin', ?, ?, ?)",
+            [run_id, status, at + timedelta(seconds=30), exit_code],
         )
 
 
@@ -57,7 +57,7 @@ def test_a_run_judges_its_own_row_and_those_no_run_judged(con):
     assert "[entries fetched by run crashed]" in lines[0]
     # once a run has reached its check, the next one does not judge them again
     con.execute(
-        "insert into audit.runs values ('now', 'kremlin', 'warned', ?)",
+        "insert into audit.runs values ('now', 'kremlin', 'warned', ?, 8)",
         [T0 + timedelta(minutes=121)],
     )
     _row(con, "later", 180, 40, None)
@@ -68,3 +68,14 @@ def test_a_run_that_brought_nothing_new_judges_nothing(con):
     _row(con, "history", 0, 40, "success")
     assert run_drifts(con, "kremlin", "idle", REFERENCE_DIR) == []
     assert run_drifts(duckdb.connect(), "kremlin", "first", REFERENCE_DIR) == []
+
+
+def test_a_run_whose_source_failed_before_any_page_judged_what_it_loaded(con):
+    """Status 'failed' with exit 4 (nothing read: its source failed) reached its check, as
+    'partial' does: the next run does not judge again what it judged; a 'failed' run with
+    exit 5 did not reach it."""
+    _row(con, "history", 0, 40, "success", 0)
+    _row(con, "crashed", 60, 0, "failed", 5)
+    _row(con, "outage", 120, 0, "failed", 4)
+    _row(con, "later", 180, 40, None)
+    assert run_drifts(con, "kremlin", "later", REFERENCE_DIR) == []
