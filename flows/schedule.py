@@ -101,14 +101,18 @@ def _check_answers(url: str) -> None:
 
 def serve(cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE) -> None:
     """Blocks, running the schedule. Stopping it does not pause the schedule
-    (pause_on_shutdown=False): a restart must not silently switch the schedule off."""
+    (pause_on_shutdown=False): a restart must not silently switch the schedule off. Its
+    flow runs end in their final state, with no traceback for an expected failure
+    (flows/ops/served_engine.py)."""
     from prefect import serve as prefect_serve
 
     from flows.handover import refuse_serve_while_pooled
+    from flows.ops import served_engine
 
     _require_server("serve")
     _check_answers(api_url())
     refuse_serve_while_pooled(deployment_name())
+    served_engine.install()
     prefect_serve(build_deployment(cron, timezone), pause_on_shutdown=False)
 
 

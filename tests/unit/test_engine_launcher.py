@@ -128,3 +128,41 @@ def test_the_engine_takes_the_flow_run_s_final_state_as_its_end(monkeypatch):
     monkeypatch.setattr(metrics, "RunMetrics", lambda *args: contextlib.nullcontext())
     run_engine(uuid.uuid4())  # no exception
     assert calls["return_type"] == "state" and calls["flow_run"] == "the flow run"
+
+
+class _Built(Exception):
+    """The child's call is built: stop before a process starts."""
+
+
+def test_serve_s_flow_run_process_asks_for_the_final_state_not_the_result(monkeypatch):
+    """`readouts serve` (flows/ops/served_engine.py): Prefect's runner starts each flow run
+    with `run_flow_in_subprocess`; the child's call runs `run_flow_to_its_state`, which asks
+    Prefect's engine for the final state, so an expected failure raises nothing there (no
+    FailedRun traceback in serve's output). Prefect's `run_flow` is left as it was."""
+    import prefect.flow_engine as flow_engine
+    from prefect.runner import _starter_direct
+
+    from flows.ops import served_engine
+
+    prefect_run_flow = flow_engine.run_flow
+    built = {}
+
+    def wrapped_call(call, **kwargs):
+        built.update(call=call, kwargs=kwargs)
+        raise _Built
+
+    monkeypatch.setattr(flow_engine, "cloudpickle_wrapped_call", wrapped_call)
+    monkeypatch.setattr(_starter_direct, "run_flow_in_subprocess", None)
+    served_engine.install()
+    with pytest.raises(_Built):
+        _starter_direct.run_flow_in_subprocess("the flow", flow_run="the flow run")
+    assert flow_engine.run_flow is prefect_run_flow
+    assert built["kwargs"]["flow"] == "the flow"
+    child = built["call"]
+    cells = [cell.cell_contents for cell in child.__closure__ or ()]
+    assert served_engine.run_flow_to_its_state in cells  # what the child calls
+    # in the child: Prefect's own run_flow, asked for the state
+    calls = {}
+    monkeypatch.setattr(flow_engine, "run_flow", lambda *a, **kw: calls.update(kw) or "state")
+    assert served_engine.run_flow_to_its_state(flow="the flow", return_type="result") == "state"
+    assert calls == {"flow": "the flow", "return_type": "state"}
