@@ -103,6 +103,7 @@ _BY_MODULE = (
 _LONGEST_FIRST = (
     "process/test_first_command.py",
     "flows/test_worker_stop.py",
+    "flows/test_serve_stop.py",
     "flows/test_workpool.py",
     "flows/test_operator_page.py",
     "flows/test_alerts.py",

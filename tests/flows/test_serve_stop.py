@@ -1,0 +1,129 @@
+"""`readouts serve`'s runs against a real `prefect server start`, as test_worker_stop.py
+tries a worker's. An expected outage (every site answers 404: exit 4) ends the flow run
+Failed with its one message, and serve's own output shows the run's line, no traceback.
+Then serve told to stop (`kill -TERM <pid>`, as docs/operator.md says) while its run is
+extracting: serve exits, the run is recorded as interrupted (exit 9 in the run log, never
+"a bug") and its flow run ends Crashed or Cancelled, not Running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+
+import pytest
+
+from flows import prefect_env
+from flows.demo.run import demo_base_urls, demo_pages
+from flows.demo.server import FeedServer
+from flows.ops import run_log
+from flows.ops.outcomes import EXIT_INTERRUPTED, EXIT_SOURCE
+from flows.sources import SOURCE_NAMES
+from tests.flows.test_workpool import Processes, _healthy, _read, _wait, argv, free_port
+
+pytestmark = pytest.mark.slow
+
+STOP_TIMEOUT = 60  # seconds for serve to exit after SIGTERM
+RUN_TIMEOUT = 180  # seconds for one run to reach a final state (a loaded machine)
+
+
+def _environment(tmp_path, data_dir, feed_url: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    env.update(prefect_env.QUIET_DEFAULTS)
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PREFECT_UI_ENABLED="false",
+        PREFECT_RUNNER_POLL_FREQUENCY="2",
+        READOUTS_DATA_DIR=str(data_dir),
+        READOUTS_PAUSE_SECONDS="0",
+        READOUTS_CRON="0 0 1 1 *",  # no scheduled run joins in
+    )
+    env.update(
+        {f"READOUTS_{name.upper()}_BASE_URL": url for name, url in demo_base_urls(feed_url).items()}
+    )
+    return env
+
+
+def test_serve_fails_an_outage_in_one_line_and_records_a_stopped_run(tmp_path):
+    from prefect.client.orchestration import SyncPrefectClient
+
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    data_dir = tmp_path / "data"
+    outage, asked, release = threading.Event(), threading.Event(), threading.Event()
+
+    def responder(path: str):
+        if outage.is_set():
+            return 404, {}, b"not found"
+        asked.set()  # the served run is extracting: hold it there
+        release.wait(timeout=90)
+        return None
+
+    processes = Processes(tmp_path)
+    timings: dict[str, float] = {}
+    began = time.monotonic()
+    try:
+        with FeedServer(demo_pages(), responder) as feed:
+            env = _environment(tmp_path, data_dir, feed.base_url)
+            server = [*argv("prefect server start"), "--host", "127.0.0.1", "--port", str(port)]
+            processes.start("server", server, env)
+            _wait(lambda: _healthy(api), 120, "the Prefect server", processes.logs)
+            env["PREFECT_API_URL"] = api
+            serve = processes.start("serve", argv("readouts serve"), env)
+            with SyncPrefectClient(api) as client:
+                _wait(
+                    lambda: any(
+                        d.name == "all" and d.last_polled for d in client.read_deployments()
+                    ),
+                    180,
+                    "serve to ask for work",
+                    processes.logs,
+                )
+                deployment = client.read_deployment_by_name("readouts-scheduled/all")
+                timings["serving"] = time.monotonic() - began
+                outage.set()
+                failed = client.create_flow_run_from_deployment(deployment.id).id
+                _wait(
+                    lambda: client.read_flow_run(failed).state.is_final(),
+                    RUN_TIMEOUT,
+                    "the run during the outage",
+                    processes.logs,
+                )
+                outage_state = client.read_flow_run(failed).state
+                timings["outage run"] = time.monotonic() - began
+                outage.clear()
+                first = client.create_flow_run_from_deployment(deployment.id).id
+                _wait(asked.is_set, RUN_TIMEOUT, "the served run to extract", processes.logs)
+                started = time.monotonic()
+                os.kill(serve.pid, signal.SIGTERM)  # `kill -TERM <pid>` of serve
+                release.set()
+                serve.wait(timeout=STOP_TIMEOUT)
+                timings["serve exit (s)"] = time.monotonic() - started
+                _wait(
+                    lambda: client.read_flow_run(first).state.is_final(),
+                    RUN_TIMEOUT,
+                    "the stopped run's final state",
+                    processes.logs,
+                )
+                stopped = client.read_flow_run(first).state
+        assert outage_state.type.value == "FAILED", outage_state
+        assert outage_state.message.startswith(f"exit {EXIT_SOURCE}: "), outage_state.message
+        assert all(name in outage_state.message for name in SOURCE_NAMES), outage_state.message
+        assert stopped.type.value in ("CRASHED", "CANCELLED"), (stopped.name, stopped.message)
+        records = run_log.latest_records(data_dir / "runs" / "run-log.jsonl").values()
+        # the outage's run, one record per source, then the stopped run's first source
+        assert [(r["source"], r["exit_code"]) for r in records] == [
+            *[(name, EXIT_SOURCE) for name in SOURCE_NAMES],
+            (SOURCE_NAMES[0], EXIT_INTERRUPTED),
+        ], processes.logs()
+        assert list(records)[-1]["status"] == "interrupted"
+        # serve's own output (its flow runs' processes write there too), not the server's:
+        # the outage run's line, and no traceback
+        logs = _read(tmp_path / "serve.log")
+        assert "Traceback" not in logs and "FailedRun" not in logs, logs
+        assert "failed: kremlin: " in logs, logs
+    finally:
+        processes.stop()
+    print(timings, file=sys.stderr)
