@@ -67,13 +67,13 @@ def test_serve_keeps_the_schedule_on_shutdown_and_needs_a_real_server(monkeypatc
 
     calls = []
     monkeypatch.setattr(prefect, "serve", lambda *d, **kw: calls.append((d, kw)))
-    from prefect.runner import _starter_direct
+    from prefect.runner import runner
 
     from flows import handover
     from flows.ops import served_engine
 
-    # restored after the test: serve makes its flow runs end in their state, not a traceback
-    monkeypatch.setattr(_starter_direct, "run_flow_in_subprocess", None)
+    # restored after the test: serve starts its flow runs with the project's engine
+    monkeypatch.setattr(runner, "EngineCommandStarter", runner.EngineCommandStarter)
 
     monkeypatch.setattr(schedule, "api_url", lambda: "http://127.0.0.1:4200/api")
     monkeypatch.setattr(schedule, "_check_answers", lambda url: None)
@@ -82,7 +82,7 @@ def test_serve_keeps_the_schedule_on_shutdown_and_needs_a_real_server(monkeypatc
     ((deployments, options),) = calls
     assert options == {"pause_on_shutdown": False}
     assert deployments[0].name == "all"  # readouts-scheduled/all, as on a pool
-    assert _starter_direct.run_flow_in_subprocess is served_engine.run_flow_in_subprocess
+    assert runner.EngineCommandStarter is served_engine.ServedEngineStarter
     monkeypatch.setattr(schedule, "api_url", lambda: None)
     with pytest.raises(RuntimeError, match="prefect server start"):
         schedule.serve()

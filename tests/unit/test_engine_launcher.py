@@ -130,39 +130,19 @@ def test_the_engine_takes_the_flow_run_s_final_state_as_its_end(monkeypatch):
     assert calls["return_type"] == "state" and calls["flow_run"] == "the flow run"
 
 
-class _Built(Exception):
-    """The child's call is built: stop before a process starts."""
-
-
-def test_serve_s_flow_run_process_asks_for_the_final_state_not_the_result(monkeypatch):
+def test_serve_starts_each_flow_run_with_the_project_s_engine(monkeypatch):
     """`readouts serve` (flows/ops/served_engine.py): Prefect's runner starts each flow run
-    with `run_flow_in_subprocess`; the child's call runs `run_flow_to_its_state`, which asks
-    Prefect's engine for the final state, so an expected failure raises nothing there (no
-    FailedRun traceback in serve's output). Prefect's `run_flow` is left as it was."""
-    import prefect.flow_engine as flow_engine
-    from prefect.runner import _starter_direct
+    of a served deployment with `EngineCommandStarter`; once installed, that runs
+    flows/ops/flow_run_engine.py (the final state is its end: no FailedRun traceback in
+    serve's output) instead of `python -m prefect.engine`. A command given still wins."""
+    import shlex
+
+    from prefect.runner import runner
 
     from flows.ops import served_engine
 
-    prefect_run_flow = flow_engine.run_flow
-    built = {}
-
-    def wrapped_call(call, **kwargs):
-        built.update(call=call, kwargs=kwargs)
-        raise _Built
-
-    monkeypatch.setattr(flow_engine, "cloudpickle_wrapped_call", wrapped_call)
-    monkeypatch.setattr(_starter_direct, "run_flow_in_subprocess", None)
+    monkeypatch.setattr(runner, "EngineCommandStarter", runner.EngineCommandStarter)
     served_engine.install()
-    with pytest.raises(_Built):
-        _starter_direct.run_flow_in_subprocess("the flow", flow_run="the flow run")
-    assert flow_engine.run_flow is prefect_run_flow
-    assert built["kwargs"]["flow"] == "the flow"
-    child = built["call"]
-    cells = [cell.cell_contents for cell in child.__closure__ or ()]
-    assert served_engine.run_flow_to_its_state in cells  # what the child calls
-    # in the child: Prefect's own run_flow, asked for the state
-    calls = {}
-    monkeypatch.setattr(flow_engine, "run_flow", lambda *a, **kw: calls.update(kw) or "state")
-    assert served_engine.run_flow_to_its_state(flow="the flow", return_type="result") == "state"
-    assert calls == {"flow": "the flow", "return_type": "state"}
+    starter = runner.EngineCommandStarter(deployment_name="readouts-scheduled/all")
+    assert shlex.split(starter._command) == [sys.executable, "-m", "flows.ops.flow_run_engine"]
+    assert runner.EngineCommandStarter(command="other")._command == "other"
