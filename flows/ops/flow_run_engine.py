@@ -1,5 +1,6 @@
 """Prefect's engine for one flow run of a work pool (`python -m prefect.engine`, as
-prefect/engine.py runs it), started by flows/ops/engine_launcher.py, with one difference:
+prefect/engine.py runs it), started by flows/ops/engine_launcher.py (and by `readouts
+serve`'s runner: flows/ops/served_engine.py), with one difference:
 the flow run's final state is its end, not an exception. Prefect's own entry asks the
 engine for the flow's result, so a flow that ends Failed by its own choice (an expected
 failure: exit 4 for an unreachable site, with its one message) raised there, and the
