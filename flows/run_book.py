@@ -154,7 +154,7 @@ def source_failed_line(extracted: ExtractResult) -> str:
 
 def status_of(summary: RunSummary, extracted: ExtractResult | None) -> tuple[str, str | None]:
     """The run's status word and message. A source that failed is exit 4 either way
-    (`RunBook.conclude`): 'partial' when the run read some of its feed first, 'failed'
+    (`settle`): 'partial' when the run read some of its feed first, 'failed'
     when it read no page of it (the first page it asked for was refused, unreachable or
     unreadable)."""
     if extracted is not None and extracted.source_failed:
