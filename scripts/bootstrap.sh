@@ -10,5 +10,9 @@ PYTHON="$("$PYTHON" -c 'import sys; print(getattr(sys, "_base_executable", sys.e
 if ! "$PYTHON" -m uv --version >/dev/null 2>&1; then
     "$PYTHON" -m pip install --quiet --disable-pip-version-check uv
 fi
-"$PYTHON" -m uv sync --locked --quiet --python "$PYTHON"
+# --compile-bytecode: the packages' .pyc files are written once here. Without them every
+# Python process (each test worker, each Prefect server and CLI subprocess) compiles what it
+# imports from source again wherever PYTHONDONTWRITEBYTECODE is set, as on our machines:
+# importing Great Expectations, Prefect, Polars and DuckDB took 19 s of CPU instead of 9.
+"$PYTHON" -m uv sync --locked --quiet --compile-bytecode --python "$PYTHON"
 export PATH="$PWD/.venv/bin:$PATH"

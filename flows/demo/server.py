@@ -60,7 +60,11 @@ class FeedServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # serve_forever looks for shutdown() every poll interval (0.5 s by default): every
+        # test that closes a server would wait that long.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def answer(self, path: str) -> Reply:
         answer = self.responder(path) if self.responder else None
