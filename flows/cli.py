@@ -345,6 +345,22 @@ def _docs(settings: Settings) -> int:
     return EXIT_OK
 
 
+def _one_site_for_every_source(args: argparse.Namespace) -> bool:
+    """A site given for a run over every source, which would otherwise go unused."""
+    import os
+
+    if not hasattr(args, "source"):
+        return False
+    source = args.source or os.environ.get("READOUTS_SOURCE") or ALL_SOURCES
+    site = (
+        args.base_url
+        or args.feed_path
+        or os.environ.get("READOUTS_BASE_URL")
+        or os.environ.get("READOUTS_FEED_PATH")
+    )
+    return source == ALL_SOURCES and bool(site)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -353,9 +369,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--until needs --since")
         if args.until < args.since:
             parser.error(f"--until {args.until} is before --since {args.since}")
-    if getattr(args, "source", None) == ALL_SOURCES and (args.base_url or args.feed_path):
+    if _one_site_for_every_source(args):
         parser.error(
-            "--base-url and --feed-path name one source's site: with --source all use "
+            "--base-url and --feed-path (READOUTS_BASE_URL, READOUTS_FEED_PATH) name one "
+            "source's site: give --source too, or for every source set "
             "READOUTS_<SOURCE>_BASE_URL and READOUTS_<SOURCE>_FEED_PATH"
         )
     prefect_env.configure(PROJECT_ROOT / ".prefect")

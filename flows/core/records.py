@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# An item's kind: what every source classifies its items into, and the schema checks.
+TELEPHONE = "telephone call"
+VIDEO = "video call"
+IN_PERSON = "in-person meeting"
+OTHER = "other"
+CALL_KINDS = (TELEPHONE, VIDEO)
+KINDS = (TELEPHONE, VIDEO, IN_PERSON, OTHER)
+
 
 @dataclass(frozen=True)
 class Place:

@@ -4,6 +4,7 @@ Retry-After honoured on 429 and 503 (urllib3's Retry does the retrying)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 
@@ -18,6 +19,22 @@ RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 class _TooLarge(Exception):
     pass
+
+
+class _RetriesAreInfo(logging.Filter):
+    """urllib3 logs each retry as a WARNING, which a terminal shows (Prefect's console
+    handler, or Python's last-resort one): four lines before the run's own, which already
+    says what the retries came to. Each retry is kept as an INFO record instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).startswith("Retrying"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+# one instance, so that importing the module again never adds the filter twice
+_RETRIES_ARE_INFO = _RetriesAreInfo()
+logging.getLogger("urllib3.connectionpool").addFilter(_RETRIES_ARE_INFO)
 
 
 def _retry_policy(retries: int, backoff_seconds: float, max_retry_after: float) -> Retry:

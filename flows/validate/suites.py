@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flows.core.records import CALL_KINDS, KINDS
+
 HARD = "hard"
 ROW = "row"
 REVIEW = "review"
@@ -23,8 +25,6 @@ SYSTEMIC_MIN_ROWS = 3
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 ITEM_KEY = ("source", "item_id", "entry_sha")
-KINDS = ("telephone call", "video call", "in-person meeting", "other")
-CALL_KINDS = ("telephone call", "video call")
 
 
 @dataclass(frozen=True)

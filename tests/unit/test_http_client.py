@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from flows.demo.server import FeedServer
@@ -68,9 +69,14 @@ def test_redirects_are_not_followed():
     assert result.status == 302 and not result.ok
 
 
-def test_connection_errors_become_a_result_not_an_exception():
+def test_connection_errors_become_a_result_not_an_exception(caplog):
+    caplog.set_level(logging.INFO)
     result = _client(retries=1).get("http://127.0.0.1:9/feed")
     assert result.status is None and "ConnectionError" in (result.error or "")
+    # each retry is an INFO record, not a warning a terminal shows: the run's one line says
+    # what the retries came to
+    retries = [r for r in caplog.records if r.getMessage().startswith("Retrying")]
+    assert retries and all(r.levelno == logging.INFO for r in retries)
 
 
 def test_pause_between_requests():

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from flows.core.records import ItemRecord, Rejection
+from flows.core.records import CALL_KINDS, ItemRecord, Rejection
 from flows.demo.atom_pages import paginate
 from flows.normalize.atom import parse_atom_page
-from flows.sources.kremlin.readout import CALL_KINDS
 from flows.sources.kremlin.source import KremlinSource
 from tests.corpus_feed import REAL_FEED_PAGE, corpus_items, corpus_rows, item_id
 from tests.labels import call_labels

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import duckdb
+import pytest
 
 from flows.demo.sample import SAMPLE_WHITEHOUSE, whitehouse_sample_paths
 from flows.load.sources import declared_sources
@@ -34,6 +35,33 @@ def test_each_source_reads_its_own_site(monkeypatch):
     kremlin = settings.for_source("kremlin")
     assert (kremlin.base_url, kremlin.feed_path) == (None, None)  # the source's own
     assert get_source("kremlin").default_base_url == "http://en.kremlin.ru"
+
+
+@pytest.mark.parametrize(
+    ("argv", "env"),
+    [
+        (["run", "--base-url", "http://127.0.0.1:9"], {}),
+        (["run", "--feed-path", "/feed/"], {}),
+        (["run", "--base-url", "http://127.0.0.1:9", "--source", "all"], {}),
+        (["run"], {"READOUTS_BASE_URL": "http://127.0.0.1:9"}),
+        (["run", "--base-url", "http://127.0.0.1:9"], {"READOUTS_SOURCE": "all"}),
+    ],
+)
+def test_one_site_for_every_source_is_refused_not_ignored(monkeypatch, capsys, argv, env):
+    """A run over every source would read each one's own site and leave the given one
+    unused: refused before anything starts, with what to do."""
+    from flows.cli import main
+    from flows.ops.outcomes import EXIT_USAGE
+
+    for name in ("READOUTS_BASE_URL", "READOUTS_FEED_PATH", "READOUTS_SOURCE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as refused:
+        main(argv)
+    assert refused.value.code == EXIT_USAGE
+    said = capsys.readouterr().err
+    assert "give --source too" in said and "READOUTS_<SOURCE>_BASE_URL" in said
 
 
 def test_the_sources_declare_themselves_and_the_schema_records_it():

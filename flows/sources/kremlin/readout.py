@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import re
 
-from flows.core.records import Counterpart
+from flows.core.records import IN_PERSON, OTHER, TELEPHONE, VIDEO, Counterpart
 from flows.normalize.mentions import Mention, MentionFinder
-
-TELEPHONE = "telephone call"
-VIDEO = "video call"
-IN_PERSON = "in-person meeting"
-OTHER = "other"
-CALL_KINDS = (TELEPHONE, VIDEO)
 
 # Items about a call that are not its readout: aides' briefings, press statements.
 _NOT_A_READOUT_TITLE = re.compile(

@@ -1,4 +1,6 @@
-"""The Kremlin's English news feed: http://en.kremlin.ru/events/president/news/feed."""
+"""The Kremlin's English news feed: http://en.kremlin.ru/events/president/news/feed. Its
+reading of an entry serves the Russian site too (same software, same Atom): that source
+subclasses this one and swaps the language's rules, phrases and sentence splitter."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from datetime import date
 from functools import cached_property
 
 from flows.core.feed import AtomEntry, AtomPage
-from flows.core.records import ItemRecord, Rejection
+from flows.core.records import CALL_KINDS, VIDEO, ItemRecord, Rejection
 from flows.core.source import Leader
 from flows.normalize.atom import parse_atom_page
 from flows.normalize.html_text import split_lead_and_body
@@ -16,10 +18,8 @@ from flows.normalize.mentions import MentionFinder
 from flows.normalize.reference import Reference
 from flows.normalize.sentences import split_sentences
 from flows.sources.kremlin.readout import (
-    CALL_KINDS,
     CALL_PHRASE,
     RUSSIAN_PLACE,
-    VIDEO,
     VIDEO_PHRASE,
     KremlinReadoutRules,
     title_looks_like_call,
@@ -32,6 +32,8 @@ _CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 
 
 class KremlinSource:
+    """The site's feed: paging, ids, dates and lead markup here; the language in the rules."""
+
     name = "kremlin"
     clock_time_zone = "Europe/Moscow"
     offsets_are_true = False
@@ -46,6 +48,12 @@ class KremlinSource:
     page_budget = 2_500
     byte_budget = 500_000_000
     attribution = "President of Russia, kremlin.ru"
+    # the language's own phrases for "a call" and "by video", and its sentence splitter
+    call_phrase = CALL_PHRASE
+    video_phrase = VIDEO_PHRASE
+    split_sentences = staticmethod(split_sentences)
+    # an entry without xml:lang is in this language (None: leave it unset)
+    default_language: str | None = None
 
     def __init__(self, reference: Reference | None = None) -> None:
         self.reference = reference or Reference()
@@ -101,7 +109,7 @@ class KremlinSource:
         if not texts.body and not texts.lead:
             return reject("<content> and <summary> hold no text")
         text = "\n\n".join(part for part in (texts.lead, texts.body) if part)
-        split = split_sentences(text)
+        split = self.split_sentences(text)
         sentences = [sentence.text for sentence in split]
         first = sentences[0] if sentences else ""
         kind = self.rules.classify(entry.title, first)
@@ -116,12 +124,12 @@ class KremlinSource:
             lead=texts.lead,
             body=texts.body,
             kind=kind,
-            language=language,
+            language=language or self.default_language,
             sentences=split,
         )
         if kind not in CALL_KINDS:
             return record
-        phrase = VIDEO_PHRASE if kind == VIDEO else CALL_PHRASE
+        phrase = self.video_phrase if kind == VIDEO else self.call_phrase
         call_sentences = [s for s in sentences[:6] if phrase.search(s)] or sentences[:1]
         # Never a rejection: a counterpart the reference data does not know loads unresolved
         # (NULL country) and is listed in marts.review_queue.

@@ -17,15 +17,10 @@ import re
 from dataclasses import replace
 from functools import cached_property
 
-from flows.core.records import Counterpart
+from flows.core.records import OTHER, TELEPHONE, VIDEO, Counterpart
 from flows.normalize.mentions import Mention, trie_alternation
 from flows.sources.kremlin_ru.morphology import lemma, nominative_name
 from flows.sources.kremlin_ru.places import RussianPlaces
-
-TELEPHONE = "telephone call"
-VIDEO = "video call"
-OTHER = "other"
-CALL_KINDS = (TELEPHONE, VIDEO)
 
 _CALL_TITLE = re.compile(r"^Телефонн\w+\s+разговор\w*\b")
 _NOT_A_READOUT_TITLE = re.compile(

@@ -16,13 +16,8 @@ from __future__ import annotations
 
 import re
 
-from flows.core.records import Counterpart
+from flows.core.records import OTHER, TELEPHONE, VIDEO, Counterpart
 from flows.normalize.mentions import Mention, MentionFinder
-
-TELEPHONE = "telephone call"
-VIDEO = "video call"
-OTHER = "other"
-CALL_KINDS = (TELEPHONE, VIDEO)
 
 _NOT_A_READOUT_TITLE = re.compile(
     r"^(?:Background\s+Press\s+Call|Press\s+(?:Briefing|Call)|Remarks|Fact\s+Sheet|"

@@ -13,7 +13,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flows.core.feed import AtomEntry, AtomPage
-from flows.core.records import ItemRecord, Rejection
+from flows.core.records import CALL_KINDS, ItemRecord, Rejection
 from flows.core.source import Leader
 from flows.normalize.html_text import split_lead_and_body
 from flows.normalize.links import LinkError, path_of, source_link
@@ -22,7 +22,6 @@ from flows.normalize.reference import Reference
 from flows.normalize.rss import parse_rss_page
 from flows.normalize.sentences import split_sentences
 from flows.sources.whitehouse.readout import (
-    CALL_KINDS,
     WhiteHouseReadoutRules,
     title_looks_like_call,
 )

@@ -104,26 +104,7 @@ pairs as (
                 || p.days_apart || ' day(s) apart'
         end as match_evidence,
         p.days_apart,
-        a.source as a_source,
-        a.item_id as a_item_id,
-        a.title as a_title,
-        a.url as a_url,
-        a.call_date as a_call_date,
-        a.call_kind as a_call_kind,
-        a.word_count as a_word_count,
-        a.descriptors as a_descriptors,
-        a.signals as a_signals,
-        a.topics as a_topics,
-        b.source as b_source,
-        b.item_id as b_item_id,
-        b.title as b_title,
-        b.url as b_url,
-        b.call_date as b_call_date,
-        b.call_kind as b_call_kind,
-        b.word_count as b_word_count,
-        b.descriptors as b_descriptors,
-        b.signals as b_signals,
-        b.topics as b_topics
+        {{ side_by_side(['source', 'item_id', 'title', 'url', 'call_date', 'call_kind', 'word_count', 'descriptors', 'signals', 'topics']) }}
     from paired as p
     left join leader_calls as a on a.source = p.a_source and a.item_id = p.a_item_id
     left join leader_calls as b on b.source = p.b_source and b.item_id = p.b_item_id

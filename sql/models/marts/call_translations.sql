@@ -65,32 +65,8 @@ select
     m.same_item_id,
     m.days_apart,
     m.minutes_apart,
-    a.source as a_source,
-    a.item_id as a_item_id,
-    a.language as a_language,
-    a.title as a_title,
-    a.url as a_url,
-    a.published_at as a_published_at,
-    a.word_count as a_word_count,
-    a.descriptors as a_descriptors,
-    a.signals as a_signals,
-    a.topics as a_topics,
-    b.source as b_source,
-    b.item_id as b_item_id,
-    b.language as b_language,
-    b.title as b_title,
-    b.url as b_url,
-    b.published_at as b_published_at,
-    b.word_count as b_word_count,
-    b.descriptors as b_descriptors,
-    b.signals as b_signals,
-    b.topics as b_topics,
-    list_filter(a.descriptors, lambda x: not list_contains(b.descriptors, x)) as descriptors_only_in_a,
-    list_filter(b.descriptors, lambda x: not list_contains(a.descriptors, x)) as descriptors_only_in_b,
-    list_filter(a.signals, lambda x: not list_contains(b.signals, x)) as signals_only_in_a,
-    list_filter(b.signals, lambda x: not list_contains(a.signals, x)) as signals_only_in_b,
-    list_filter(a.topics, lambda x: not list_contains(b.topics, x)) as topics_only_in_a,
-    list_filter(b.topics, lambda x: not list_contains(a.topics, x)) as topics_only_in_b
+    {{ side_by_side(['source', 'item_id', 'language', 'title', 'url', 'published_at', 'word_count', 'descriptors', 'signals', 'topics'], trailing_comma=true) }}
+    {{ only_on_one_side(['descriptors', 'signals', 'topics']) }}
 from matched as m
 inner join readouts as a on a.source = m.a_source and a.item_id = m.a_item_id
 inner join readouts as b on b.source = m.b_source and b.item_id = m.b_item_id

@@ -30,22 +30,7 @@ select distinct
     a.person_name,
     cast(date_trunc('week', least(a.call_date, b.call_date)) as date) as week,
     abs(date_diff('day', a.call_date, b.call_date)) as days_apart,
-    a.source as a_source,
-    a.item_id as a_item_id,
-    a.title as a_title,
-    a.call_date as a_call_date,
-    a.word_count as a_word_count,
-    a.descriptors as a_descriptors,
-    a.signals as a_signals,
-    a.topics as a_topics,
-    b.source as b_source,
-    b.item_id as b_item_id,
-    b.title as b_title,
-    b.call_date as b_call_date,
-    b.word_count as b_word_count,
-    b.descriptors as b_descriptors,
-    b.signals as b_signals,
-    b.topics as b_topics
+    {{ side_by_side(['source', 'item_id', 'title', 'call_date', 'word_count', 'descriptors', 'signals', 'topics']) }}
 from counterpart_calls as a
 inner join counterpart_calls as b
     on a.source < b.source
