@@ -1,16 +1,25 @@
-"""Benchmarks at 1,000, 10,000 and 100,000 items against a baseline and the parse floor.
+"""Benchmarks at 1,000, 10,000 and (optionally) 100,000 items against a baseline and the
+parse floor, the incremental case (10 new items over a warehouse of 35,000), the demo and
+`readouts query`'s start-up; each target of issue 26 (benchmarks/targets.csv) is printed
+beside its measurement, met or not.
 
     uv sync --locked --all-groups && .venv/bin/python -m benchmarks.run [1000 10000 100000]
+        [--incremental-base 35000 (0: skip)] [--no-demo] [--load-note "..."]
 
 For each size, on the same resampled feed: extraction from a server on 127.0.0.1 (pause 0),
 the transform from the landed raw zone (normalise, validate, load, build; its own process,
 for its peak RSS), an incremental run with nothing new (`readouts run`, a process of its
 own) against Prefect's start-up cost (a process running an empty flow), the baseline
 (benchmarks/baseline.py; above 1,000 items it is projected, see RESULTS.md) and the
-floor (lxml parsing the same bytes). Prints the table and writes benchmarks/RESULTS.md."""
+floor (lxml parsing the same bytes). The incremental case: `readouts run` processes over a
+feed of 35,000 items (the first run builds the warehouse), then of the same 35,000 and 10
+newer ones (a run that finds 10 new items), then again (a run that finds nothing). Prints
+the tables and writes the top of benchmarks/RESULTS.md (the sections below its first `## `
+heading are kept)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -22,11 +31,13 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
+import duckdb
 from lxml import etree
 
-from benchmarks.baseline import run_baseline
-from benchmarks.sample import resampled_pages
+from benchmarks.sample import resampled_items, resampled_pages
+from benchmarks.targets import targets_table, verdicts
 from flows import prefect_env
+from flows.demo.atom_pages import paginate
 from flows.demo.server import FeedServer, feed_paths
 from flows.extract.http_client import PoliteClient
 from flows.extract.walker import walk_feed
@@ -38,6 +49,11 @@ from tests.cli_commands import readouts_run
 WORK = PROJECT_ROOT / "benchmarks" / "work"
 BASELINE_LIMIT = 1_000  # above this the baseline is projected linearly (it is superlinear)
 PREFECT_HOME = PROJECT_ROOT / ".prefect"
+DEFAULT_SIZES = (1_000, 10_000)  # 100,000 only when asked: it takes ~10 minutes
+RESULTS_MD = PROJECT_ROOT / "benchmarks" / "RESULTS.md"
+INCREMENTAL_BASE = 35_000
+NEW_ITEMS = 10
+RUN_TIMEOUT = 3_600  # seconds; the first run of the incremental case loads 35,000 items
 
 
 def _env() -> dict[str, str]:
@@ -93,26 +109,80 @@ def _transform(data_dir: Path) -> dict:
 
 def _timed_process(command: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(
-        command, cwd=PROJECT_ROOT, env=_env(), capture_output=True, text=True, check=True
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, env=_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT
     )
+    if done.returncode != 0:
+        tail = " ".join((done.stderr or done.stdout).split()[-40:])
+        raise RuntimeError(f"{' '.join(command[1:4])} exited {done.returncode}: {tail}")
     return time.perf_counter() - started
+
+
+def _prefect_startup() -> float:
+    """A process running an empty flow: what any `readouts run` pays before its first task."""
+    empty_flow = (
+        "from flows import prefect_env; prefect_env.configure()\n"
+        "from prefect import flow\n@flow\ndef empty(): pass\nempty()"
+    )
+    return _timed_process([sys.executable, "-c", empty_flow])
 
 
 def _incremental(pages: dict[int, bytes], data_dir: Path) -> tuple[float, float]:
     with FeedServer(feed_paths(pages, KremlinSource.feed_path)) as server:
         incremental = _timed_process(readouts_run(server.base_url, data_dir))
-    empty_flow = (
-        "from flows import prefect_env; prefect_env.configure()\n"
-        "from prefect import flow\n@flow\ndef empty(): pass\nempty()"
-    )
-    startup = _timed_process([sys.executable, "-c", empty_flow])
-    return incremental, startup
+    return incremental, _prefect_startup()
+
+
+def _items_in(warehouse: Path) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select count(distinct item_id) from raw.item_versions").fetchone()[0]
+
+
+def incremental_case(base: int, new: int = NEW_ITEMS) -> dict:
+    """`readouts run` processes, as an operator's schedule starts them: the first over `base`
+    items builds the warehouse; then `new` newer items appear at the head of the feed (its
+    pages shift, as a real feed's do) and a run finds them; then a run finds nothing."""
+    data_dir = WORK / f"incremental-{base}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    items = resampled_items(base + new)
+    result: dict = {"base_items": base, "new_items": new, "load_before": os.getloadavg()[0]}
+    with FeedServer(feed_paths(paginate(items[new:]), KremlinSource.feed_path)) as server:
+        result["first_run_s"] = _timed_process(readouts_run(server.base_url, data_dir))
+    result["items_before"] = _items_in(data_dir / "warehouse" / "readouts.duckdb")
+    with FeedServer(feed_paths(paginate(items), KremlinSource.feed_path)) as server:
+        result["new_10_s"] = _timed_process(readouts_run(server.base_url, data_dir))
+        result["items_after"] = _items_in(data_dir / "warehouse" / "readouts.duckdb")
+        result["nothing_new_s"] = _timed_process(readouts_run(server.base_url, data_dir))
+    result["prefect_startup_s"] = _prefect_startup()
+    result["query_s"] = query_startup(data_dir)
+    result["load_after"] = os.getloadavg()[0]
+    return result
+
+
+def query_startup(data_dir: Path, repeats: int = 3) -> float:
+    """The fastest of `repeats` `readouts query "select 1"` processes (the console script)."""
+    command = [
+        str(Path(sys.executable).with_name("readouts")),
+        "query",
+        "select 1",
+        "--data-dir",
+        str(data_dir),
+    ]
+    return min(_timed_process(command) for _ in range(repeats))
+
+
+def demo_case() -> dict:
+    """`readouts demo --fresh`, as a user starts it (from an empty demo warehouse)."""
+    load = os.getloadavg()[0]
+    seconds = _timed_process([sys.executable, "-m", "flows.cli", "demo", "--fresh"])
+    return {"demo_s": seconds, "load_before": load, "load_after": os.getloadavg()[0]}
 
 
 def _baseline(pages: dict[int, bytes], size: int) -> tuple[float, bool]:
     if size > BASELINE_LIMIT:
         return float("nan"), True
+    from benchmarks.baseline import run_baseline  # the `bench` dependency group
+
     with tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
         run_baseline(list(pages.values()), Path(scratch) / "baseline.duckdb")
@@ -165,8 +235,36 @@ def _table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
-def write_results(results: list[dict]) -> str:
-    machine = (
+def metrics(results: list[dict], cases: dict) -> tuple[dict[str, float], dict[str, str]]:
+    """The measurements the targets name (benchmarks/targets.csv), and a note on some."""
+    found: dict[str, float] = {}
+    notes: dict[str, str] = {}
+    measured = next((r["baseline_s"] for r in results if r["items"] == BASELINE_LIMIT), None)
+    for r in results:
+        baseline = r["baseline_s"]
+        if r["baseline_projected"] and measured:
+            baseline = measured * r["items"] / BASELINE_LIMIT
+            notes[f"speedup_{r['items']}"] = "against the baseline projected from 1,000 items"
+        found[f"speedup_{r['items']}"] = baseline / r["transform_s"]
+        found[f"transform_over_floor_{r['items']}"] = r["transform_s"] / r["floor_s"]
+        found[f"peak_rss_mb_{r['items']}"] = r["peak_rss_mb"]
+    for name, case in cases.items():
+        if "error" in case:
+            notes.update(dict.fromkeys(case["metrics"], f"{name} case failed"))
+            continue
+        found.update({k: v for k, v in case.items() if isinstance(v, float)})
+        if case.get("base_items", INCREMENTAL_BASE) != INCREMENTAL_BASE:  # not the target's
+            for metric in ("new_10_s", "nothing_new_s"):
+                notes[metric] = f"measured over {case['base_items']:,} items only"
+                found.pop(metric)
+    demo = cases.get("demo", {})
+    if "demo_s" in demo:
+        notes["demo_s"] = f"load average {demo['load_before']:.1f} at its start"
+    return found, notes
+
+
+def _machine() -> str:
+    return (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         + ", ".join(
             f"{p} {version(p)}"
@@ -181,43 +279,103 @@ def write_results(results: list[dict]) -> str:
             )
         )
     )
-    text = "\n".join(
+
+
+def _incremental_table(case: dict) -> str:
+    if "error" in case:
+        return f"Incremental case: failed: {case['error']}"
+    return "\n".join(
         [
-            "# Benchmark results",
-            "",
-            "Written by `python -m benchmarks.run` (its docstring says what each column",
-            "measures).",
-            f"Machine: {machine}.",
-            "",
-            _table(results),
-            "",
-            "- transform = normalize + validate + load + build (`dbt build` in process: start-up,",
-            "  parsing, seeds, models and their tests),",
-            "  from a landed raw zone, in a process of its own; peak RSS is that process's.",
-            "- parse floor = lxml parsing the same page bytes and nothing else.",
-            f"- the baseline runs up to {BASELINE_LIMIT:,} items; above that it is projected",
-            f"  linearly from {BASELINE_LIMIT:,} items, which flatters it: growing a DataFrame by",
-            "  rows is quadratic (at 10,000 items it was still running after 6 minutes).",
-            "- incremental = a `readouts run` process finding nothing new; Prefect start-up = a",
-            "  process running an empty flow on a temporary local server.",
+            "| warehouse items | first run s | 10 new: run s | items after | nothing new: run s "
+            "| Prefect start-up s | `readouts query` s |",
+            "|---|---|---|---|---|---|---|",
+            f"| {case['items_before']:,} | {case['first_run_s']:.1f} | {case['new_10_s']:.1f} "
+            f"| {case['items_after']:,} | {case['nothing_new_s']:.1f} "
+            f"| {case['prefect_startup_s']:.1f} | {case['query_s']:.2f} |",
         ]
     )
-    (PROJECT_ROOT / "benchmarks" / "RESULTS.md").write_text(text + "\n", encoding="utf-8")
+
+
+def write_results(
+    results: list[dict], cases: dict, load_note: str = "", path: Path = RESULTS_MD
+) -> str:
+    """The top of RESULTS.md (up to its first `## ` heading) is this run's; the sections
+    below, measured by hand for earlier issues, are kept."""
+    found, notes = metrics(results, cases)
+    parts = [
+        "# Benchmark results",
+        "",
+        "Written by `python -m benchmarks.run` (its docstring says what each column",
+        "measures; the targets are benchmarks/targets.csv).",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Machine: {_machine()}.",
+        f"Load: {load_note or 'not noted'}; load average {os.getloadavg()[0]:.1f} at the end.",
+        "",
+        targets_table(verdicts(found, notes)),
+        "",
+    ]
+    if results:
+        parts += [_table(results), ""]
+    if "incremental" in cases:
+        parts += [_incremental_table(cases["incremental"]), ""]
+    parts += [
+        "- transform = normalize + validate + load + build (`dbt build` in process: start-up,",
+        "  parsing, seeds, models and their tests),",
+        "  from a landed raw zone, in a process of its own; peak RSS is that process's.",
+        "- parse floor = lxml parsing the same page bytes and nothing else.",
+        f"- the baseline runs up to {BASELINE_LIMIT:,} items; above that it is projected",
+        f"  linearly from {BASELINE_LIMIT:,} items, which flatters it: growing a DataFrame by",
+        "  rows is quadratic (at 10,000 items it was still running after 6 minutes).",
+        "- incremental (per size) = a `readouts run` process over the landed raw zone with",
+        "  nothing new; Prefect start-up = a process running an empty flow on a temporary",
+        "  local server; each run of the incremental case is a `readouts run` process too.",
+    ]
+    text = "\n".join(parts)
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = old[old.index("\n## ") :] if "\n## " in old else "\n"
+    path.write_text(text + "\n" + kept, encoding="utf-8")
     return text
 
 
-def main(sizes: list[int]) -> None:
-    results = []
-    for size in sizes:
+def _case(name: str, run, names: tuple[str, ...]) -> dict:
+    print(f"benchmarking the {name} case...", flush=True)
+    try:
+        result = run()
+    except Exception as error:  # the other cases and the table still get written
+        result = {"error": " ".join(str(error).split())[:600], "metrics": names}
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser.add_argument("sizes", nargs="*", type=int, help="default: 1000 10000 (100000 is slow)")
+    parser.add_argument("--incremental-base", type=int, default=INCREMENTAL_BASE, help="0: skip")
+    parser.add_argument("--no-demo", action="store_true")
+    parser.add_argument("--load-note", default="", help="what else ran on the machine")
+    parser.add_argument("--from-json", action="store_true", help="rewrite RESULTS.md only")
+    args = parser.parse_args(argv)
+    saved = PROJECT_ROOT / "benchmarks" / "results.json"
+    if args.from_json:
+        data = json.loads(saved.read_text())
+        print(write_results(data["sizes"], data["cases"], data.get("load_note", "")))
+        return
+    results, cases = [], {}
+    for size in args.sizes or DEFAULT_SIZES:
         print(f"benchmarking {size:,} items...", flush=True)
         results.append(bench(size))
         print(json.dumps(results[-1]), flush=True)
-    (PROJECT_ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=1))
-    print(write_results(results))
+    if args.incremental_base:
+        cases["incremental"] = _case(
+            "incremental",
+            lambda: incremental_case(args.incremental_base),
+            ("new_10_s", "nothing_new_s", "prefect_startup_s", "query_s"),
+        )
+    if not args.no_demo:
+        cases["demo"] = _case("demo", demo_case, ("demo_s",))
+    data = {"sizes": results, "cases": cases, "load_note": args.load_note}
+    saved.write_text(json.dumps(data, indent=1))
+    print(write_results(results, cases, args.load_note))
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--from-json"]:
-        print(write_results(json.loads((PROJECT_ROOT / "benchmarks" / "results.json").read_text())))
-    else:
-        main([int(a) for a in sys.argv[1:]] or [1_000, 10_000, 100_000])
+    main()

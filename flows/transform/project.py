@@ -116,36 +116,55 @@ def invoke(
 
 
 _PARSED: dict[str, object] = {}
+# what the manifest is made of besides the project's files: dbt's own macros and the
+# adapter's (an upgrade of dbt-duckdb alone changes them)
+DBT_PACKAGES = ("dbt-core", "dbt-adapters", "dbt-duckdb")
 
 
-def parsed(warehouse: Path, paths: DbtPaths, project_dir: Path = SQL_DIR):
-    """The project's manifest, parsed once for the same project files (seeds included) and
-    database name, and kept in this process and in the project's target/manifests/ for the
-    next ones. dbt's own partial parsing does not survive a change of warehouse path (it
-    hashes the profile), and a full parse is most of a small build's time (~5 s idle, ~16 s
-    with both cores busy)."""
-    from dbt.contracts.graph.manifest import Manifest
-    from dbt.version import __version__
+def manifest_key(warehouse: Path, project_dir: Path = SQL_DIR) -> str:
+    """Names a parse: the same for the same project files (seeds included), database name
+    and dbt packages, in any process; different as soon as any of them changes."""
+    from importlib.metadata import PackageNotFoundError, version
 
     from flows.transform.fingerprint import models_fingerprint
 
-    key = hashlib.sha256(
-        "\0".join(
-            (
-                __version__,
-                str(project_dir.resolve()),
-                warehouse.stem,
-                models_fingerprint(project_dir),
-            )
-        ).encode()
-    ).hexdigest()[:20]
+    versions = []
+    for package in DBT_PACKAGES:
+        try:
+            versions.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            versions.append(f"{package} absent")
+    parts = (*versions, str(project_dir.resolve()), warehouse.stem, models_fingerprint(project_dir))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
+
+
+def saved_manifest(warehouse: Path, project_dir: Path = SQL_DIR) -> Path:
+    """Where `parsed` keeps the manifest of that parse for the next processes."""
+    return project_dir / "target" / "manifests" / f"{manifest_key(warehouse, project_dir)}.msgpack"
+
+
+def _read_manifest(path: Path):
+    from dbt.contracts.graph.manifest import Manifest
+
+    if not path.exists():
+        return None
+    try:
+        return Manifest.from_msgpack(path.read_bytes())
+    except Exception:  # a cache written by another dbt version, or cut short: parse again
+        return None
+
+
+def parsed(warehouse: Path, paths: DbtPaths, project_dir: Path = SQL_DIR):
+    """The project's manifest, parsed once for the same project (`manifest_key`) and kept in
+    this process and in the project's target/manifests/ for the next ones, which pass it to
+    dbtRunner and never parse. dbt's own partial parsing does not survive a change of
+    warehouse path (it hashes the profile), and a full parse is most of a small build's time
+    (~5 s idle, ~16 s with both cores busy)."""
+    cached = saved_manifest(warehouse, project_dir)
+    key = cached.stem
     if key in _PARSED:
         return _PARSED[key]
-    cached = project_dir / "target" / "manifests" / f"{key}.msgpack"
-    manifest = None
-    if cached.exists():
-        with suppress(Exception):  # a cache written by another dbt version: parse again
-            manifest = Manifest.from_msgpack(cached.read_bytes())
+    manifest = _read_manifest(cached)
     if manifest is None:
         outcome = invoke(["parse"], warehouse, paths, project_dir)
         if outcome.exception is not None or not outcome.success:

@@ -56,6 +56,8 @@ class SuiteResult:
 
 @cache
 def _batch_definition():
+    """GE's context, datasource and batch definition: built once per process (every suite of
+    every validation in it reuses them; tests/unit/test_fixed_costs.py)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -84,17 +86,35 @@ def _expectation(check: Check, number: int):
     )
 
 
-def run_suite(suite: Suite, frame: pl.DataFrame) -> SuiteResult:
+_BUILT_SUITES: dict[str, Any] = {}
+MAX_BUILT_SUITES = 64
+
+
+def expectation_suite(suite: Suite):
+    """GE's suite for `suite`, built once per process for the same checks. Keyed by value:
+    a Suite holds dicts (not hashable), and a caller may rebuild an equal one per run
+    (staged_suites() dates its checks from today)."""
     import great_expectations as gx
 
+    key = repr(suite)
+    built = _BUILT_SUITES.get(key)
+    if built is None:
+        if len(_BUILT_SUITES) >= MAX_BUILT_SUITES:
+            _BUILT_SUITES.clear()
+        built = gx.ExpectationSuite(name=suite.name)
+        for number, check in enumerate(suite.checks):
+            built.add_expectation(_expectation(check, number))
+        _BUILT_SUITES[key] = built
+    return built
+
+
+def run_suite(suite: Suite, frame: pl.DataFrame) -> SuiteResult:
     batch_definition = _batch_definition()  # also makes the context GE's active one
-    expectation_suite = gx.ExpectationSuite(name=suite.name)
-    for number, check in enumerate(suite.checks):
-        expectation_suite.add_expectation(_expectation(check, number))
+    built_suite = expectation_suite(suite)
     id_columns = [c for c in suite.id_columns if c in frame.columns]
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame.to_pandas()})
     result = batch.validate(
-        expectation_suite,
+        built_suite,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": id_columns},
     )
     failures = []
