@@ -197,6 +197,8 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, staged: Staged) -> 
         changed = changed or observations_change_versions(con, staged.batch)
         if changed:
             clear_models_fingerprint(con)
+        else:  # the marts are current: the items of pages merely read again wait for nothing
+            con.execute("DELETE FROM raw.pending_items")
         if staged.reprocess:  # every page normalised again: the next build rebuilds all
             forget_incremental_basis(con)
     return Loaded(loaded, models, changed)

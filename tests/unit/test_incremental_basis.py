@@ -94,3 +94,20 @@ def test_rebuild_and_build_rebuild_every_row_and_a_run_only_its_items(
     book.build_models("models")
     book.con.close()
     assert asked == [True, full_refresh]
+
+
+def test_a_load_with_nothing_new_leaves_nothing_waiting(tmp_path):
+    """Pages read again (a run re-reads the newest) list their items, but when the marts
+    are current and nothing changed no build runs, and nothing is left waiting for one."""
+    from flows.transform.fingerprint import models_fingerprint
+
+    settings = Settings(data_dir=tmp_path).with_(source="kremlin")
+    staged = Staged(staged_batch([call("1", "A call.")], tmp_path / "a"), [], 0, False, "t")
+    with connect(tmp_path / "w.duckdb") as con:
+        ensure_schema(con)
+        assert load.__wrapped__(con, settings, staged).changed
+        con.execute("create table marts.calls (item_id varchar)")  # as a build leaves it
+        record_models_fingerprint(con, models_fingerprint(settings.dbt_project))
+        again = Staged(staged_batch([call("1", "A call.")], tmp_path / "b"), [], 0, False, "t")
+        assert not load.__wrapped__(con, settings, again).changed
+        assert _pending(con) == set()
