@@ -3,27 +3,34 @@ raw.pending_items (sql/macros/incremental.sql), and gives the same warehouse as 
 rebuild (`dbt build --full-refresh`), every intermediate and mart table, every row: on the
 real corpus loaded in three batches with edits (an item with fewer sentences, an item that
 stops being a call and becomes one again), and on both sources' corpora run one source after
-the other."""
+the other; and a run killed during its incremental build converges on the next run."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from flows.demo.atom_pages import FeedItem
+from flows.demo.atom_pages import FeedItem, paginate
+from flows.demo.server import FeedServer, feed_paths
 from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction
+from flows.settings import PROJECT_ROOT, Settings
+from flows.sources.kremlin.source import KremlinSource
 from flows.transform.fingerprint import (
     models_fingerprint,
     needs_full_refresh,
     record_models_fingerprint,
 )
 from flows.transform.project import DbtPaths, build
+from tests.cli_commands import readouts_run
 from tests.corpus_feed import corpus_items
+from tests.reliability.crashes import content_fingerprints
 from tests.warehouse_builder import staged_batch
 
 MODEL_SCHEMAS = ("intermediate", "marts")
@@ -190,3 +197,45 @@ def test_two_sources_built_one_after_the_other_equal_a_full_rebuild(
     shutil.copyfile(both_sources_run.warehouse_path, full)
     build(full, DbtPaths(tmp_path / "dbt"), full_refresh=True)
     assert differences(both_sources_run.warehouse_path, full) == {}
+
+
+def _corpus_pages(newest_left_out: int) -> dict[str, bytes]:
+    """The 120 newest readouts of the corpus (about 25 calls) as the feed, less the newest."""
+    return feed_paths(paginate(list(corpus_items()[newest_left_out:120])), KremlinSource.feed_path)
+
+
+def _two_runs(data_dir: Path, kill_at: str | None = None) -> Path:
+    """A run over the feed less its ten newest items, then a run that finds them (its build
+    incremental), killed first at `kill_at` and run again when set."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.pipeline import run_flow
+
+    for newest_left_out in (NEWEST, 0):
+        with FeedServer(_corpus_pages(newest_left_out)) as server:
+            settings = Settings(
+                source="kremlin", base_url=server.base_url, data_dir=data_dir, pause_seconds=0
+            )
+            if kill_at and not newest_left_out:
+                env = {**os.environ, "READOUTS_FAILPOINT": kill_at, "READOUTS_PAUSE_SECONDS": "0"}
+                if PREFECT_API_URL.value():
+                    env["PREFECT_API_URL"] = PREFECT_API_URL.value()
+                killed = subprocess.run(
+                    readouts_run(server.base_url, data_dir),
+                    cwd=PROJECT_ROOT,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=900,
+                )
+                assert killed.returncode == -9, killed.stderr[-500:]
+            summary = run_flow(settings)
+            assert summary.status == "success", summary.message
+    return settings.warehouse_path
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_killed_during_its_incremental_build_converges(tmp_path) -> None:
+    uninterrupted = content_fingerprints(_two_runs(tmp_path / "uninterrupted"))
+    converged = content_fingerprints(_two_runs(tmp_path / "killed", kill_at="build"))
+    assert converged == uninterrupted
