@@ -33,3 +33,44 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#- The counterparts, by government, whose history a build must recompute in a model keyed
+    by counterpart (marts.tone_shifts: a call's shifts depend on that counterpart's earlier
+    calls): those every version of a pending item names, so that an edit that changes or
+    drops a counterpart recomputes the old one's history as well as the new one's. -#}
+{% macro touched_counterparts() -%}
+    select distinct s.country_code as government, coalesce(p.country_code, p.organisation) as counterpart_key
+    from {{ ref('stg_item_counterparts') }} as p
+    inner join {{ ref('stg_sources') }} as s on s.source = p.source
+    where exists (
+        select 1 from {{ source('raw', 'pending_items') }} as pending
+        where pending.source = p.source and pending.item_id = p.item_id
+    )
+{%- endmacro %}
+
+{#- A predicate: true in a full build; in an incremental one, only for the touched
+    counterparts' rows. -#}
+{% macro is_touched_counterpart(government, counterpart_key) -%}
+    {%- if is_incremental() -%}
+        exists (
+            select 1 from ({{ touched_counterparts() }}) as touched
+            where touched.government = {{ government }}
+                and touched.counterpart_key = {{ counterpart_key }}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of a model keyed by counterpart: in an incremental build, the touched
+    counterparts' rows go. -#}
+{% macro forget_touched_counterparts() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as t
+        where exists (
+            select 1 from ({{ touched_counterparts() }}) as touched
+            where touched.government = t.government
+                and touched.counterpart_key = t.counterpart_key
+        )
+    {%- endif -%}
+{%- endmacro %}
