@@ -6,9 +6,9 @@
 ) }}
 -- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
 -- items the loader listed in raw.pending_items.
--- The newest version is found on the narrow key columns, then joined back to the full rows:
--- a window over the full texts held every text in memory at once (1.65 GB at 100,000
--- items, past DuckDB's 1 GB limit).
+-- The newest version is found on the key columns, then joined back to the full rows (the
+-- window ran over the full texts). Measured at 100,000 items with no memory limit: 24 s and
+-- 2.3 GB against 32 s and 2.2 GB; the memory is the view's full texts, not the window.
 with newest as (
     select source, item_id, max(version) as version
     from {{ ref('stg_item_versions') }} as s
