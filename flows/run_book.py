@@ -44,13 +44,16 @@ from flows.publish import snapshot
 from flows.settings import Settings
 from flows.summary import RunSummary, new_run_id
 from flows.tasks import Staged, build_models, publish_exports
-from flows.transform.fingerprint import record_models_fingerprint
+from flows.transform.fingerprint import needs_full_refresh, record_models_fingerprint
 from flows.transform.project import BuildResult
 from flows.transform.source_health import run_drifts
 from flows.validate.drift import Drift, with_drift
 from flows.validate.gx_runner import SuiteResult
 from flows.validate.report import calls_to_review, record_validations, write_report
 from flows.validate.staged import ValidationFailed, ValidationOutcome
+
+# commands whose build rebuilds every row of the incremental models
+FULL_REFRESH_COMMANDS = ("rebuild", "build")
 
 
 @dataclass
@@ -280,13 +283,18 @@ class RunBook:
         """dbt opens the build warehouse itself, so the writer's connection is closed while
         it runs (everything before is committed) and reopened after, whatever happened: a
         failed build is recorded in audit.runs like any other failure. A build that passed
-        makes the marts current and names this run's generation."""
+        makes the marts current and names this run's generation. `readouts rebuild` and
+        `readouts build` rebuild every row; a run, only the items it loaded, unless the
+        models or rules changed since the last build that passed."""
         assert self.con is not None
+        full_refresh = self.summary.command in FULL_REFRESH_COMMANDS or needs_full_refresh(
+            self.con, models_fingerprint
+        )
         self.con.close()
         self.con = None
         try:
             with self.timed("build"):
-                built = build_models(self.settings)
+                built = build_models(self.settings, full_refresh)
         finally:
             self.con = open_build(self.settings.build_path, self.settings.warehouse_path)
         with transaction(self.con):

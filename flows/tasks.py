@@ -40,6 +40,7 @@ from flows.settings import Settings
 from flows.sources import get_source
 from flows.transform.fingerprint import (
     clear_models_fingerprint,
+    forget_incremental_basis,
     marts_are_current,
     models_fingerprint,
 )
@@ -196,18 +197,23 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, staged: Staged) -> 
         changed = changed or observations_change_versions(con, staged.batch)
         if changed:
             clear_models_fingerprint(con)
+        else:  # the marts are current: the items of pages merely read again wait for nothing
+            con.execute("DELETE FROM raw.pending_items")
+        if staged.reprocess:  # every page normalised again: the next build rebuilds all
+            forget_incremental_basis(con)
     return Loaded(loaded, models, changed)
 
 
 @quiet_task("build-models")
-def build_models(settings: Settings) -> BuildResult:
+def build_models(settings: Settings, full_refresh: bool = False) -> BuildResult:
     """`dbt build` on the build warehouse (closed by the caller): every seed, model and test
-    is a line in this task's log."""
+    is a line in this task's log. Incremental unless `full_refresh`."""
     return dbt_build(
         settings.build_path,
         DbtPaths(settings.data_dir / "dbt"),
         settings.dbt_project,
         log=get_run_logger().info,
+        full_refresh=full_refresh,
     )
 
 

@@ -161,6 +161,28 @@ def observations_change_versions(con: duckdb.DuckDBPyConnection, batch: StagedBa
     ).fetchone()[0]
 
 
+def _mark_pending(con: duckdb.DuckDBPyConnection, batch: StagedBatch) -> None:
+    """Lists for the next incremental build every item of every entry the batch mentions:
+    its new or re-normalised versions, its quarantined entries, and the entries its pages
+    showed (an old version seen again can become the newest: content back after an edit)."""
+    files = [
+        str(path)
+        for table in ("items", "quarantine", "fetch_entries")
+        for path in batch.files(table)
+    ]
+    if not files:
+        return
+    con.execute(
+        """
+        INSERT OR IGNORE INTO raw.pending_items
+        SELECT DISTINCT i.source, i.item_id
+        FROM (SELECT DISTINCT source, entry_sha FROM read_parquet(?, union_by_name = true)) e
+        INNER JOIN raw.item_versions i ON i.source = e.source AND i.entry_sha = e.entry_sha
+        """,
+        [files],
+    )
+
+
 def _new_quarantined(con: duckdb.DuckDBPyConnection, files: list[str]) -> int:
     """Staged quarantine entries neither quarantined nor loaded before."""
     if not files:
@@ -208,6 +230,7 @@ def load_staged(
             inserted[staged] = con.execute(_insert(con, table), [files]).fetchone()[0]
             if staged == "items":
                 failpoint("load")
+    _mark_pending(con, batch)
     fetch_files = [str(path) for path in batch.files("fetches")]
     if fetch_files:
         # a page that loads has stopped failing

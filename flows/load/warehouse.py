@@ -129,6 +129,13 @@ CREATE TABLE IF NOT EXISTS raw.sources (
     attribution VARCHAR NOT NULL,
     PRIMARY KEY (source, leader, term_start)
 );
+-- the items loaded since the last build that passed: what an incremental build recomputes
+-- (sql/macros/incremental.sql); emptied when a build passes
+CREATE TABLE IF NOT EXISTS raw.pending_items (
+    source VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    PRIMARY KEY (source, item_id)
+);
 CREATE TABLE IF NOT EXISTS raw.load_state (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL

@@ -11,6 +11,9 @@ import duckdb
 from flows.settings import SQL_DIR
 
 BUILD_KEY = "models_fingerprint"
+# the models fingerprint of the last build that passed, kept while new data is loaded: the
+# basis an incremental build continues from
+INCREMENTAL_KEY = "incremental_basis"
 # what dbt reads; its own files (target/, logs/) are not part of the project
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "seeds")
 
@@ -42,5 +45,26 @@ def clear_models_fingerprint(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM raw.load_state WHERE key = ?", [BUILD_KEY])
 
 
+def needs_full_refresh(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
+    """Whether the next build must rebuild every row (`dbt build --full-refresh`): no build
+    has passed yet, the models or rules changed since the last one, or a load normalised
+    every page again (forget_incremental_basis). Otherwise the incremental models recompute
+    only the pending items."""
+    stored = con.execute(
+        "select value from raw.load_state where key = ?", [INCREMENTAL_KEY]
+    ).fetchone()
+    return stored is None or stored[0] != fingerprint
+
+
+def forget_incremental_basis(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM raw.load_state WHERE key = ?", [INCREMENTAL_KEY])
+
+
 def record_models_fingerprint(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
+    """After a build that passed: the marts are current, the next build may be incremental
+    from them, and no item waits for a build."""
     con.execute("INSERT OR REPLACE INTO raw.load_state VALUES (?, ?)", [BUILD_KEY, fingerprint])
+    con.execute(
+        "INSERT OR REPLACE INTO raw.load_state VALUES (?, ?)", [INCREMENTAL_KEY, fingerprint]
+    )
+    con.execute("DELETE FROM raw.pending_items")

@@ -203,13 +203,17 @@ def build(
     project_dir: Path = SQL_DIR,
     log: Log | None = None,
     selector: list[str] | None = None,
+    full_refresh: bool = False,
 ) -> BuildResult:
     """`dbt build`: seeds, models and tests in dependency order. A failing seed, model or
-    test raises with its name and DuckDB's message; the models after it are skipped."""
+    test raises with its name and DuckDB's message; the models after it are skipped. The
+    incremental models (sql/macros/incremental.sql) recompute only the pending items unless
+    `full_refresh`, or unless their table does not exist yet."""
     halfway = _Halfway(log)
     manifest = parsed(warehouse, paths, project_dir)
+    refresh = ["--full-refresh"] if full_refresh else []
     outcome = invoke(
-        ["build", *(selector or [])],
+        ["build", *refresh, *(selector or [])],
         warehouse,
         paths,
         project_dir,

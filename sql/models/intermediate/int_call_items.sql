@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_pending_items() }}"
+) }}
+-- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
+-- items the loader listed in raw.pending_items.
 -- A call is domestic when every counterpart is of the source's own country (its module
 -- declares it: for the Kremlin, Russian officials and citizens, resolved to RU).
 with own_countries as (
@@ -15,6 +23,7 @@ counterparts as (
         ) as own_country_count
     from {{ ref('stg_item_counterparts') }} as p
     left join own_countries as o on o.source = p.source
+    where {{ is_pending('p') }}
     group by all
 )
 
@@ -40,3 +49,4 @@ from {{ ref('int_latest_item_versions') }} as v
 left join counterparts as c
     on c.source = v.source and c.item_id = v.item_id and c.entry_sha = v.entry_sha
 where v.kind in ('telephone call', 'video call')
+    and {{ is_pending('v') }}

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_pending_items() }}"
+) }}
+-- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
+-- items the loader listed in raw.pending_items.
 -- Every name of either side of each call: its own side (the source's country by any name,
 -- official name, alias or adjective, and its leaders' names, stg_sources) and each
 -- counterpart (its country likewise, its organisation and the organisation's aliases, the
@@ -8,11 +16,13 @@ with sides as (
         s.leader as person_name
     from {{ ref('int_call_items') }} as c
     inner join {{ ref('stg_sources') }} as s on s.source = c.source
+    where {{ is_pending('c') }}
     union all
     select c.source, c.item_id, 'counterpart', p.country_code, p.organisation, p.counterpart_name
     from {{ ref('int_call_items') }} as c
     inner join {{ ref('stg_item_counterparts') }} as p
         on p.source = c.source and p.item_id = c.item_id and p.entry_sha = c.entry_sha
+    where {{ is_pending('c') }}
 ),
 
 country_names as (

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_pending_items() }}"
+) }}
+-- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
+-- items the loader listed in raw.pending_items.
 with sentences as (
     select
         c.source,
@@ -18,6 +26,7 @@ with sentences as (
     from {{ ref('int_call_items') }} as c
     inner join {{ ref('stg_sentences') }} as s
         on s.source = c.source and s.item_id = c.item_id and s.entry_sha = c.entry_sha
+    where {{ is_pending('c') }}
 ),
 
 exchanges as (

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_pending_items() }}"
+) }}
+-- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
+-- items the loader listed in raw.pending_items.
 -- depends_on: {{ ref('tone_lexicon') }}
 -- depends_on: {{ ref('tone_frames') }}
 with frame_hits as (
@@ -13,6 +21,7 @@ with frame_hits as (
         s.match_token_ends,
         unnest({{ frame_hits('s.match_text', 's.source') }}) as hit
     from {{ ref('int_call_sentences') }} as s
+    where {{ is_pending('s') }}
 ),
 
 frame_matches as (

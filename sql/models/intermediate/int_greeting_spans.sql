@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_pending_items() }}"
+) }}
+-- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
+-- items the loader listed in raw.pending_items.
 -- depends_on: {{ ref('tone_signals') }}
 with spans as (
     select
@@ -10,6 +18,7 @@ with spans as (
     from {{ ref('int_call_sentences') }} as s,
         lateral (select {{ greeting_spans('s.match_text', 's.source') }} as g)
     where len(g.matched) > 0
+        and {{ is_pending('s') }}
 ),
 
 positioned as (

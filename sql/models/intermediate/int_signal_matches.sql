@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_pending_items() }}"
+) }}
+-- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
+-- items the loader listed in raw.pending_items.
 -- depends_on: {{ ref('tone_signals') }}
 with hits as (
     select
@@ -5,6 +13,7 @@ with hits as (
         unnest({{ signal_hits('s.match_text', 's.source') }}) as hit
     from {{ ref('int_call_sentences') }} as s
     where not s.in_verbatim_exchange
+        and {{ is_pending('s') }}
 ),
 
 matches as (
@@ -44,7 +53,8 @@ party_patterns as (
         item_id,
         {{ party_pattern("string_agg(regexp_escape(name), '|' order by length(name) desc, name)") }}
             as pattern
-    from {{ ref('int_call_parties') }}
+    from {{ ref('int_call_parties') }} as p
+    where {{ is_pending('p') }}
     group by all
 ),
 

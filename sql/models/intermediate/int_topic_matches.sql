@@ -1,9 +1,18 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_pending_items() }}"
+) }}
+-- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
+-- items the loader listed in raw.pending_items.
 -- depends_on: {{ ref('topics') }}
 with hits as (
     select
         s.*,
         unnest({{ topic_hits('s.match_text', 's.source') }}) as hit
     from {{ ref('int_call_sentences') }} as s
+    where {{ is_pending('s') }}
 ),
 
 located as (

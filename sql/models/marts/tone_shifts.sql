@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_touched_counterparts() }}"
+) }}
+-- depends_on: {{ ref('stg_item_counterparts') }}
+-- depends_on: {{ source('raw', 'pending_items') }}
 -- One row per call, counterpart and kind of change of tone against that counterpart's own
 -- earlier calls in the same government's readouts (a government's readouts in several
 -- languages are one history: the government is the source's country). The baseline is the
@@ -21,6 +29,9 @@ calls as (
     inner join governments as g on g.source = t.source
     inner join {{ ref('call_counterparts') }} as cc
         on cc.source = t.source and cc.item_id = t.item_id
+    -- incremental by counterpart (sql/macros/incremental.sql): a build recomputes the whole
+    -- history of each counterpart a pending item names, and only theirs
+    where {{ is_touched_counterpart('g.government', 'cc.counterpart_key') }}
 ),
 
 signals as (
