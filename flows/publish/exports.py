@@ -40,7 +40,7 @@ def _csv_safe(con: duckdb.DuckDBPyConnection, table: str) -> str:
             f"CASE WHEN regexp_matches(\"{name}\", '^{leads}') "
             f'THEN concat(chr(39), "{name}") ELSE "{name}" END AS "{name}"'
         )
-    return f"SELECT {', '.join(selected)} FROM marts.{table}"
+    return f"SELECT {', '.join(selected)} FROM marts.{table} ORDER BY ALL"
 
 
 def exports_generation(directory: Path) -> str | None:
@@ -73,7 +73,9 @@ def export_marts(
     con: duckdb.DuckDBPyConnection, directory: Path, run_id: str, generation: str | None = None
 ) -> Path:
     """Writes every mart into a fresh folder, then swaps it in: readers see the old exports
-    or the new ones, never half of each."""
+    or the new ones, never half of each. Rows are sorted by every column, left to right: an
+    incremental build appends, so a table's own order says nothing, and two exports of the
+    same data are the same files."""
     staging = directory.with_name(directory.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -81,7 +83,8 @@ def export_marts(
     for table in mart_tables(con):
         parquet, csv = staging / f"{table}.parquet", staging / f"{table}.csv"
         con.execute(
-            f"COPY (SELECT * FROM marts.{table}) TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)"
+            f"COPY (SELECT * FROM marts.{table} ORDER BY ALL) TO '{parquet}' "
+            "(FORMAT parquet, COMPRESSION zstd)"
         )
         con.execute(f"COPY ({_csv_safe(con, table)}) TO '{csv}' (FORMAT csv, HEADER true)")
         columns = con.execute(

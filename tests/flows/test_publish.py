@@ -58,6 +58,8 @@ def test_exports_hold_every_mart_with_a_manifest(demo_run):
         parquet = settings.exports_dir / table["files"]["parquet"]
         ((rows,),) = duckdb.sql(f"select count(*) from '{parquet}'").fetchall()
         assert rows == table["rows"]
+        exported = duckdb.sql(f"select * from '{parquet}'").fetchall()
+        assert exported == duckdb.sql(f"select * from '{parquet}' order by all").fetchall()
         assert (settings.exports_dir / table["files"]["csv"]).exists()
         assert all(column["description"] for column in table["columns"])
     compression = duckdb.sql(
