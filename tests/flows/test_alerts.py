@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ from pathlib import Path
 import pytest
 from prefect.exceptions import ObjectNotFound
 
-from flows import alerts, prefect_env
+from flows import alerts
 from flows.demo.run import demo_pages
 from flows.demo.server import FeedServer
 from flows.ops import run_log
@@ -37,6 +36,7 @@ from tests.flows.test_workpool import (
     assignments,
     free_port,
     readme_block,
+    server_env,
 )
 
 pytestmark = pytest.mark.slow
@@ -110,11 +110,8 @@ def served(tmp_path_factory):
     feed, on 127.0.0.1)."""
     tmp_path = tmp_path_factory.mktemp("served")
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env.update(prefect_env.QUIET_DEFAULTS)
-    env.update(
-        PREFECT_HOME=str(tmp_path / "prefect-home"),
-        PREFECT_UI_ENABLED="false",
+    env = server_env(
+        tmp_path,
         PREFECT_UI_URL=f"http://127.0.0.1:{port}",
         READOUTS_PAUSE_SECONDS="0",
     )

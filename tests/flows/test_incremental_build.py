@@ -7,9 +7,7 @@ the other; and a run killed during its incremental build converges on the next r
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from flows.demo.atom_pages import FeedItem, paginate
 from flows.demo.server import FeedServer, feed_paths
 from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction
-from flows.settings import PROJECT_ROOT, Settings
+from flows.settings import Settings
 from flows.sources.kremlin.source import KremlinSource
 from flows.transform.fingerprint import (
     models_fingerprint,
@@ -28,9 +26,8 @@ from flows.transform.fingerprint import (
     record_models_fingerprint,
 )
 from flows.transform.project import DbtPaths, build
-from tests.cli_commands import readouts_run
 from tests.corpus_feed import corpus_items
-from tests.reliability.crashes import content_fingerprints
+from tests.reliability.crashes import content_fingerprints, killed_run
 from tests.warehouse_builder import staged_batch
 
 MODEL_SCHEMAS = ("intermediate", "marts")
@@ -217,17 +214,8 @@ def _two_runs(data_dir: Path, kill_at: str | None = None) -> Path:
                 source="kremlin", base_url=server.base_url, data_dir=data_dir, pause_seconds=0
             )
             if kill_at and not newest_left_out:
-                env = {**os.environ, "READOUTS_FAILPOINT": kill_at, "READOUTS_PAUSE_SECONDS": "0"}
-                if PREFECT_API_URL.value():
-                    env["PREFECT_API_URL"] = PREFECT_API_URL.value()
-                killed = subprocess.run(
-                    readouts_run(server.base_url, data_dir),
-                    cwd=PROJECT_ROOT,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=900,
-                )
+                api_url = PREFECT_API_URL.value() or None
+                killed = killed_run(kill_at, server.base_url, data_dir, api_url)
                 assert killed.returncode == -9, killed.stderr[-500:]
             summary = run_flow(settings)
             assert summary.status == "success", summary.message

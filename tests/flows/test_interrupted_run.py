@@ -5,7 +5,6 @@ flow run ends Crashed (so the alerts post)."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,13 +12,12 @@ import threading
 
 import pytest
 
-from flows import prefect_env
 from flows.demo.run import demo_pages
 from flows.demo.server import FeedServer
 from flows.ops import run_log
 from flows.ops.outcomes import EXIT_INTERRUPTED
 from tests.cli_commands import readouts_run
-from tests.flows.test_workpool import Processes, _healthy, _wait, free_port
+from tests.flows.test_workpool import Processes, _healthy, _wait, free_port, server_env
 
 pytestmark = pytest.mark.slow
 ADDRESS = ("--host", "127.0.0.1", "--port")
@@ -30,9 +28,7 @@ def test_a_run_stopped_with_sigterm_is_recorded_as_interrupted(tmp_path):
 
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env.update(prefect_env.QUIET_DEFAULTS)
-    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_UI_ENABLED="false")
+    env = server_env(tmp_path)
     asked = threading.Event()
     release = threading.Event()
 

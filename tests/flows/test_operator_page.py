@@ -15,10 +15,18 @@ import time
 
 import pytest
 
-from flows import handover, prefect_env
+from flows import handover
 from flows.schedule import deployment_name
 from flows.settings import PROJECT_ROOT
-from tests.flows.test_workpool import Processes, _healthy, _wait, argv, assignments, free_port
+from tests.flows.test_workpool import (
+    Processes,
+    _healthy,
+    _wait,
+    argv,
+    assignments,
+    free_port,
+    server_env,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -67,11 +75,8 @@ def test_the_operators_page_step_by_step(tmp_path):
     ) = PAGE_COMMANDS  # fmt: skip
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env.update(prefect_env.QUIET_DEFAULTS)
-    env.update(
-        PREFECT_HOME=str(tmp_path / "prefect-home"),
-        PREFECT_UI_ENABLED="false",
+    env = server_env(
+        tmp_path,
         READOUTS_DATA_DIR=str(tmp_path / "data"),
         READOUTS_CRON=TEST_CRON,
     )

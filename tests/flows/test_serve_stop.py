@@ -11,18 +11,14 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 import time
 
 import pytest
 
-from flows import prefect_env
 from flows.demo.run import demo_base_urls, demo_pages
 from flows.demo.server import FeedServer
-from flows.ops import run_log
-from flows.ops.outcomes import EXIT_INTERRUPTED, EXIT_SOURCE
-from flows.sources import SOURCE_NAMES
-from tests.flows.test_workpool import Processes, _healthy, _read, _wait, argv, free_port
+from tests.flows.test_workpool import Processes, _healthy, _read, _wait, argv, free_port, server_env
+from tests.stopped_runs import HeldFeed, assert_outage_then_interrupted, final_state
 
 pytestmark = pytest.mark.slow
 
@@ -31,11 +27,8 @@ RUN_TIMEOUT = 180  # seconds for one run to reach a final state (a loaded machin
 
 
 def _environment(tmp_path, data_dir, feed_url: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env.update(prefect_env.QUIET_DEFAULTS)
-    env.update(
-        PREFECT_HOME=str(tmp_path / "prefect-home"),
-        PREFECT_UI_ENABLED="false",
+    env = server_env(
+        tmp_path,
         PREFECT_RUNNER_POLL_FREQUENCY="2",
         READOUTS_DATA_DIR=str(data_dir),
         READOUTS_PAUSE_SECONDS="0",
@@ -53,20 +46,12 @@ def test_serve_fails_an_outage_in_one_line_and_records_a_stopped_run(tmp_path):
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     data_dir = tmp_path / "data"
-    outage, asked, release = threading.Event(), threading.Event(), threading.Event()
-
-    def responder(path: str):
-        if outage.is_set():
-            return 404, {}, b"not found"
-        asked.set()  # the served run is extracting: hold it there
-        release.wait(timeout=90)
-        return None
-
+    held = HeldFeed()
     processes = Processes(tmp_path)
     timings: dict[str, float] = {}
     began = time.monotonic()
     try:
-        with FeedServer(demo_pages(), responder) as feed:
+        with FeedServer(demo_pages(), held) as feed:
             env = _environment(tmp_path, data_dir, feed.base_url)
             server = [*argv("prefect server start"), "--host", "127.0.0.1", "--port", str(port)]
             processes.start("server", server, env)
@@ -84,43 +69,27 @@ def test_serve_fails_an_outage_in_one_line_and_records_a_stopped_run(tmp_path):
                 )
                 deployment = client.read_deployment_by_name("readouts-scheduled/all")
                 timings["serving"] = time.monotonic() - began
-                outage.set()
+                held.outage.set()
                 failed = client.create_flow_run_from_deployment(deployment.id).id
-                _wait(
-                    lambda: client.read_flow_run(failed).state.is_final(),
-                    RUN_TIMEOUT,
-                    "the run during the outage",
-                    processes.logs,
+                outage_state = final_state(
+                    client, failed, RUN_TIMEOUT, "the run during the outage", processes.logs
                 )
-                outage_state = client.read_flow_run(failed).state
                 timings["outage run"] = time.monotonic() - began
-                outage.clear()
+                held.outage.clear()
                 first = client.create_flow_run_from_deployment(deployment.id).id
-                _wait(asked.is_set, RUN_TIMEOUT, "the served run to extract", processes.logs)
+                _wait(held.asked.is_set, RUN_TIMEOUT, "the served run to extract", processes.logs)
                 started = time.monotonic()
                 os.kill(serve.pid, signal.SIGTERM)  # `kill -TERM <pid>` of serve
-                release.set()
+                held.release.set()
                 serve.wait(timeout=STOP_TIMEOUT)
                 timings["serve exit (s)"] = time.monotonic() - started
-                _wait(
-                    lambda: client.read_flow_run(first).state.is_final(),
-                    RUN_TIMEOUT,
-                    "the stopped run's final state",
-                    processes.logs,
+                stopped = final_state(
+                    client, first, RUN_TIMEOUT, "the stopped run's final state", processes.logs
                 )
-                stopped = client.read_flow_run(first).state
                 timings[f"stopped run {stopped.name}"] = time.monotonic() - began
-        assert outage_state.type.value == "FAILED", outage_state
-        assert outage_state.message.startswith(f"exit {EXIT_SOURCE}: "), outage_state.message
-        assert all(name in outage_state.message for name in SOURCE_NAMES), outage_state.message
         assert stopped.type.value in ("CRASHED", "CANCELLED"), (stopped.name, stopped.message)
-        records = run_log.latest_records(data_dir / "runs" / "run-log.jsonl").values()
-        # the outage's run, one record per source, then the stopped run's first source
-        assert [(r["source"], r["exit_code"]) for r in records] == [
-            *[(name, EXIT_SOURCE) for name in SOURCE_NAMES],
-            (SOURCE_NAMES[0], EXIT_INTERRUPTED),
-        ], processes.logs()
-        assert list(records)[-1]["status"] == "interrupted"
+        run_log_path = data_dir / "runs" / "run-log.jsonl"
+        assert_outage_then_interrupted(outage_state, run_log_path, processes.logs())
         # serve's own output (its flow runs' processes write there too), not the server's:
         # the outage run's line, and no traceback
         logs = _read(tmp_path / "serve.log")

@@ -11,18 +11,14 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 
-from flows import prefect_env
 from flows.demo.run import demo_base_urls, demo_pages
 from flows.demo.server import FeedServer
-from flows.ops import run_log
-from flows.ops.outcomes import EXIT_INTERRUPTED, EXIT_SOURCE
-from flows.sources import SOURCE_NAMES
-from tests.flows.test_workpool import Processes, _healthy, _read, _wait, argv, free_port
+from tests.flows.test_workpool import Processes, _healthy, _read, _wait, argv, free_port, server_env
+from tests.stopped_runs import HeldFeed, assert_outage_then_interrupted, final_state
 
 pytestmark = pytest.mark.slow
 
@@ -51,29 +47,16 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     data_dir = tmp_path / "data"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env.update(prefect_env.QUIET_DEFAULTS)
-    env.update(
-        PREFECT_HOME=str(tmp_path / "prefect-home"),
-        PREFECT_UI_ENABLED="false",
+    env = server_env(
+        tmp_path,
         PREFECT_WORKER_QUERY_SECONDS="1",
     )
-    outage = threading.Event()
-    asked = threading.Event()
-    release = threading.Event()
-
-    def responder(path: str):
-        if outage.is_set():
-            return 404, {}, b"not found"
-        asked.set()  # the deployed run is extracting: hold it there
-        release.wait(timeout=90)
-        return None
-
+    held = HeldFeed()
     processes = Processes(tmp_path)
     timings: dict[str, float] = {}
     began = time.monotonic()
     try:
-        with FeedServer(demo_pages(), responder) as feed:
+        with FeedServer(demo_pages(), held) as feed:
             processes.start(
                 "server",
                 [*argv("prefect server start"), "--host", "127.0.0.1", "--port", str(port)],
@@ -107,48 +90,32 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
             timings["deployed"] = time.monotonic() - began
             with SyncPrefectClient(api) as client:
                 deployment = client.read_deployment_by_name("readouts-scheduled/all")
-                outage.set()
+                held.outage.set()
                 failed = client.create_flow_run_from_deployment(deployment.id).id
-                _wait(
-                    lambda: client.read_flow_run(failed).state.is_final(),
-                    180,
-                    "the run during the outage",
-                    processes.logs,
+                outage_state = final_state(
+                    client, failed, 180, "the run during the outage", processes.logs
                 )
-                outage_state = client.read_flow_run(failed).state
                 timings["outage run"] = time.monotonic() - began
-                outage.clear()
+                held.outage.clear()
                 first = client.create_flow_run_from_deployment(deployment.id).id
-                _wait(asked.is_set, 180, "the deployed run to extract", processes.logs)
+                _wait(held.asked.is_set, 180, "the deployed run to extract", processes.logs)
                 timings["extracting"] = time.monotonic() - began
                 started = time.monotonic()
                 os.killpg(worker.pid, signal.SIGTERM)
-                release.set()
+                held.release.set()
                 worker.wait(timeout=STOP_TIMEOUT)
                 timings["worker exit (s)"] = time.monotonic() - started
                 second = client.create_flow_run_from_deployment(deployment.id).id
-                _wait(
-                    lambda: client.read_flow_run(first).state.is_final(),
-                    120,
-                    "the stopped run's final state",
-                    processes.logs,
+                stopped = final_state(
+                    client, first, 120, "the stopped run's final state", processes.logs
                 )
-                stopped = client.read_flow_run(first).state
                 timings["crashed"] = time.monotonic() - began
                 time.sleep(5)  # no worker left: the new run must still be waiting
                 waiting = client.read_flow_run(second).state
-        assert outage_state.type.value == "FAILED", outage_state
-        assert outage_state.message.startswith(f"exit {EXIT_SOURCE}: "), outage_state.message
-        assert all(name in outage_state.message for name in SOURCE_NAMES), outage_state.message
         assert stopped.type.value == "CRASHED", (stopped.name, stopped.message)
         assert waiting.type.value == "SCHEDULED", waiting
-        records = run_log.latest_records(data_dir / "runs" / "run-log.jsonl").values()
-        # the outage's run, one record per source, then the stopped run's first source
-        assert [(r["source"], r["exit_code"]) for r in records] == [
-            *[(name, EXIT_SOURCE) for name in SOURCE_NAMES],
-            (SOURCE_NAMES[0], EXIT_INTERRUPTED),
-        ], processes.logs()
-        assert list(records)[-1]["status"] == "interrupted"
+        run_log_path = data_dir / "runs" / "run-log.jsonl"
+        assert_outage_then_interrupted(outage_state, run_log_path, processes.logs())
         # the whole of the worker's log (its flow runs write there too), not its tail: no
         # traceback, the outage's included. The Prefect server's own log is not ours to judge:
         # on a loaded machine its SQLite may log a failed heartbeat write with a traceback.

@@ -91,6 +91,15 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+def server_env(directory: Path, **extra: str) -> dict[str, str]:
+    """The environment of one test's Prefect server and its clients: none of this process's
+    PREFECT_ settings, the project's quiet defaults, a Prefect home of the test's own, no UI."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    env.update(prefect_env.QUIET_DEFAULTS)
+    env.update(PREFECT_HOME=str(directory / "prefect-home"), PREFECT_UI_ENABLED="false", **extra)
+    return env
+
+
 class Processes:
     """Background processes, each in its own session, stopped (group and all) at the end."""
 
@@ -172,11 +181,8 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
     data_dir = tmp_path / "data"
     warehouse = data_dir / "warehouse" / "readouts.duckdb"
     build = data_dir / "build" / "readouts.duckdb"  # the writer's own: audit rows land first
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env.update(prefect_env.QUIET_DEFAULTS)
-    env.update(
-        PREFECT_HOME=str(tmp_path / "prefect-home"),
-        PREFECT_UI_ENABLED="false",
+    env = server_env(
+        tmp_path,
         # Test tempo, not behaviour: workers ask for work every second (default 10 s), and
         # a run refused a deployment slot is retried after 2 s (default 30 s).
         PREFECT_WORKER_QUERY_SECONDS="1",

@@ -55,6 +55,24 @@ def _pages() -> dict[str, bytes]:
     return feed_paths(paginate(standard_items()), FEED)
 
 
+def killed_run(
+    point: str, base_url: str, data_dir: Path, api_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`readouts run` in a new process, killed (SIGKILL: exit -9) at the failpoint `point`."""
+    assert point in POINTS
+    env = {**os.environ, "READOUTS_FAILPOINT": point, "READOUTS_PAUSE_SECONDS": "0"}
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    return subprocess.run(
+        readouts_run(base_url, data_dir),
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
 def reference_run(data_dir: Path) -> dict[str, str]:
     from flows.pipeline import run_flow
 
@@ -71,20 +89,9 @@ def run_crash_case(
 ) -> Outcome:
     from flows.pipeline import run_flow
 
-    assert point in POINTS
-    env = {**os.environ, "READOUTS_FAILPOINT": point, "READOUTS_PAUSE_SECONDS": "0"}
-    if api_url:
-        env["PREFECT_API_URL"] = api_url
     problems = []
     with FeedServer(_pages()) as server:
-        killed = subprocess.run(
-            readouts_run(server.base_url, data_dir),
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        killed = killed_run(point, server.base_url, data_dir, api_url)
         if killed.returncode != -9:
             problems.append(
                 f"the run was not killed at {point} (exit {killed.returncode}): "
