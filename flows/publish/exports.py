@@ -40,7 +40,9 @@ def _csv_safe(con: duckdb.DuckDBPyConnection, table: str) -> str:
             f"CASE WHEN regexp_matches(\"{name}\", '^{leads}') "
             f'THEN concat(chr(39), "{name}") ELSE "{name}" END AS "{name}"'
         )
-    return f"SELECT {', '.join(selected)} FROM marts.{table} ORDER BY ALL"
+    # sorted on the exact text, as the Parquet file is, not on the prefixed cells
+    order = ", ".join(f'm."{name}"' for name, _ in columns)
+    return f"SELECT {', '.join(selected)} FROM marts.{table} AS m ORDER BY {order}"
 
 
 def exports_generation(directory: Path) -> str | None:
