@@ -69,9 +69,21 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+# Cached: a process inflects every country's and office's names into every case, and the
+# same words ("Республика", "Президент") recur across thousands of phrases.
+@cache
 def _nominative_parse(word: str) -> pymorphy3.analyzer.Parse | None:
     parses = analyser().parse(word)
     return next((p for p in parses if "nomn" in p.tag), parses[0] if parses else None)
+
+
+@cache
+def _inflected(word: str, case: str) -> str:
+    """`word` (nominative, a word the dictionary declines) in `case`, capitals kept."""
+    parse = _nominative_parse(word)
+    assert parse is not None
+    form = parse.inflect({case})
+    return _with_case_of(word, form.word) if form else word
 
 
 def _with_case_of(original: str, inflected: str) -> str:
@@ -101,8 +113,7 @@ def inflect_phrase(phrase: str, case: str, head_only: bool) -> str:
         if parse is None or word.isupper() or "Fixd" in parse.tag:
             out.append(word)
         else:
-            form = parse.inflect({case})
-            out.append(_with_case_of(word, form.word) if form else word)
+            out.append(_inflected(word, case))
         if head_only and parse is not None and parse.tag.POS == "NOUN":
             changing = False
     return " ".join(out)
