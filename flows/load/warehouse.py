@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -249,18 +250,26 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     record_sources(con)
 
 
+@cache
+def _declared_columns() -> tuple[tuple[str, str, str, str], ...]:
+    """Every column RAW_TABLES declares (schema, table, column, type), worked out once per
+    process: a run opens its warehouse several times."""
+    with duckdb.connect() as expected:
+        for layer in ("raw", "audit"):
+            expected.execute(f"CREATE SCHEMA {layer}")
+        expected.execute(RAW_TABLES)
+        return tuple(
+            expected.execute(
+                "select schema_name, table_name, column_name, data_type from duckdb_columns() "
+                "where schema_name in ('raw', 'audit')"
+            ).fetchall()
+        )
+
+
 def _add_new_columns(con: duckdb.DuckDBPyConnection) -> None:
     """A warehouse made by an older version gains the columns added since (as NULLs), so an
     upgrade needs no manual migration."""
-    expected = duckdb.connect()
-    for layer in ("raw", "audit"):
-        expected.execute(f"CREATE SCHEMA {layer}")
-    expected.execute(RAW_TABLES)
-    wanted = expected.execute(
-        "select schema_name, table_name, column_name, data_type from duckdb_columns() "
-        "where schema_name in ('raw', 'audit')"
-    ).fetchall()
-    expected.close()
+    wanted = _declared_columns()
     present = {
         (schema, table, column)
         for schema, table, column in con.execute(
