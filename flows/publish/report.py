@@ -298,6 +298,7 @@ def _ladder_points(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[tuple]:
                 where p.source = t.source and p.item_id = t.item_id)
         from marts.call_tone as t join {GOVERNMENTS} as g using (source)
         where t.has_descriptor
+        order by t.call_date, t.source, t.item_id
         """,
         list(ctx.sources),
     ).fetchall()

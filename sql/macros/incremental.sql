@@ -74,3 +74,38 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#- The (source, counterpart) pairs whose rows a build must recompute in a mart that
+    aggregates one source's calls by counterpart (by month, by period): those every version
+    of a pending item names, so that an edit that changes or drops a counterpart, or moves a
+    call to another month, recomputes the old pair's rows as well as the new one's. -#}
+{% macro touched_source_counterparts() -%}
+    select distinct p.source, coalesce(p.country_code, p.organisation) as counterpart_key
+    from {{ ref('stg_item_counterparts') }} as p
+    where exists (
+        select 1 from {{ source('raw', 'pending_items') }} as pending
+        where pending.source = p.source and pending.item_id = p.item_id
+    )
+{%- endmacro %}
+
+{#- A predicate: true in a full build; in an incremental one, only for the touched
+    (source, counterpart) pairs' rows. -#}
+{% macro is_touched_source_counterpart(source, counterpart_key) -%}
+    {%- if is_incremental() -%}
+        exists (
+            select 1 from ({{ touched_source_counterparts() }}) as touched
+            where touched.source = {{ source }} and touched.counterpart_key = {{ counterpart_key }}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of a mart aggregated by source and counterpart: in an incremental build,
+    the touched pairs' rows go. -#}
+{% macro forget_touched_source_counterparts() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as t
+        where {{ is_touched_source_counterpart('t.source', 't.counterpart_key') }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_pending_items() }}"
+) }}
+-- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
+-- items the loader listed in raw.pending_items.
 with descriptors as (
     select
         m.source,
@@ -7,6 +15,7 @@ with descriptors as (
         avg(l.convergence) as convergence
     from {{ ref('int_descriptor_matches') }} as m
     inner join {{ ref('stg_tone_lexicon') }} as l on l.descriptor = m.label
+    where {{ is_pending('m') }}
     group by all
 ),
 
@@ -22,7 +31,8 @@ signals as (
         bool_or(label = 'divergence') as divergence,
         bool_or(label = 'exchange_of_views') as exchange_of_views,
         bool_or(label = 'agreed_to_continue_contacts') as agreed_to_continue_contacts
-    from {{ ref('int_signal_matches') }}
+    from {{ ref('int_signal_matches') }} as m
+    where {{ is_pending('m') }}
     group by all
 )
 
@@ -45,4 +55,5 @@ select
 from {{ ref('int_call_items') }} as c
 left join descriptors as d on d.source = c.source and d.item_id = c.item_id
 left join signals as s on s.source = c.source and s.item_id = c.item_id
+where {{ is_pending('c') }}
 order by c.published_at, c.item_id

@@ -1,9 +1,18 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_pending_items() }}"
+) }}
+-- Incremental by item (sql/macros/incremental.sql): an incremental build recomputes only the
+-- items the loader listed in raw.pending_items.
 with ranked as (
     select
         *,
         count(*) over (partition by source, item_id, label) as evidence_count,
         row_number() over (partition by source, item_id, label order by char_start) as rank
-    from {{ ref('int_topic_matches') }}
+    from {{ ref('int_topic_matches') }} as m
+    where {{ is_pending('m') }}
 )
 
 select
