@@ -11,7 +11,7 @@ from pathlib import Path
 from flows.ops import run_log
 from flows.ops.outcomes import EXIT_INTERRUPTED, EXIT_SOURCE
 from flows.sources import SOURCE_NAMES
-from tests.flows.test_workpool import _wait
+from tests.prefect_server import wait_for
 
 HOLD_SECONDS = 90  # the longest a held request waits to be released
 
@@ -35,7 +35,7 @@ class HeldFeed:
 
 def final_state(client, flow_run_id, timeout: float, what: str, logs: Callable[[], str]):
     """The flow run's state once it is final (a failure shows every process's log)."""
-    _wait(lambda: client.read_flow_run(flow_run_id).state.is_final(), timeout, what, logs)
+    wait_for(lambda: client.read_flow_run(flow_run_id).state.is_final(), timeout, what, logs)
     return client.read_flow_run(flow_run_id).state
 
 

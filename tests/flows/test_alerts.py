@@ -28,15 +28,15 @@ from flows import alerts
 from flows.demo.run import demo_pages
 from flows.demo.server import FeedServer
 from flows.ops import run_log
-from tests.flows.test_workpool import (
+from tests.prefect_server import (
     Processes,
-    _healthy,
-    _wait,
     argv,
     assignments,
     free_port,
-    readme_block,
     server_env,
+    server_up,
+    wait_for,
+    work_pool_block,
 )
 
 pytestmark = pytest.mark.slow
@@ -120,11 +120,11 @@ def served(tmp_path_factory):
     )
     started = time.monotonic()
     try:
-        server = readme_block()[0]  # the README's line, as an operator types it
+        server = work_pool_block()[0]  # the README's line, as an operator types it
         here.processes.start(
             "server", [*argv(server), *SERVER_ADDRESS, str(port)], {**env, **assignments(server)}
         )
-        _wait(lambda: _healthy(here.api), 120, "the Prefect server", here.processes.logs)
+        wait_for(lambda: server_up(here.api), 120, "the Prefect server", here.processes.logs)
         env["PREFECT_API_URL"] = here.api
         here.timings["server"] = time.monotonic() - started
         for _ in range(2):  # twice: still one set
@@ -189,7 +189,7 @@ def test_alerts_post_once_for_a_failed_run_and_never_for_a_healthy_one(served):
         "--data-dir", str(served.data_dir / "data"), env=env,
     )  # fmt: skip
     assert failing.returncode == 4, failing.stdout + failing.stderr
-    _wait(lambda: receiver.posts, POST_TIMEOUT, "the failed run's post", served.processes.logs)
+    wait_for(lambda: receiver.posts, POST_TIMEOUT, "the failed run's post", served.processes.logs)
     served.timings["posted, from the failing run's start"] = time.monotonic() - started
     time.sleep(QUIET_SECONDS)
     assert len(receiver.posts) == 1, receiver.posts  # the healthy run posted nothing
@@ -205,7 +205,7 @@ def test_alerts_post_once_for_a_failed_run_and_never_for_a_healthy_one(served):
 
     # a drift: Completed named Warned posts too
     subprocess.run([sys.executable, "-c", WARNED_FLOW], env=env, check=True, timeout=120)
-    _wait(lambda: len(receiver.posts) > 1, POST_TIMEOUT, "the warned run's post")
+    wait_for(lambda: len(receiver.posts) > 1, POST_TIMEOUT, "the warned run's post")
     assert "Warned" in receiver.posts[1]["subject"]
     assert "exit 8" in receiver.posts[1]["body"]
 
@@ -283,7 +283,7 @@ def test_a_run_announces_new_tone_shifts_once_and_a_rebuild_does_not(served):
             ("9107", "US", "descriptor_lost", ["businesslike", "constructive"], 7),
             ("9107", "US", "descriptors_dropped", [], 7),
         ]
-        _wait(lambda: len(receiver.posts) >= 2, POST_TIMEOUT, "the shifts' posts")
+        wait_for(lambda: len(receiver.posts) >= 2, POST_TIMEOUT, "the shifts' posts")
         time.sleep(QUIET_SECONDS)
         assert len(receiver.posts) == 2, receiver.posts  # once each, whatever ran after
         subjects = sorted(post["subject"] for post in receiver.posts)

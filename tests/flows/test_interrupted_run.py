@@ -17,7 +17,7 @@ from flows.demo.server import FeedServer
 from flows.ops import run_log
 from flows.ops.outcomes import EXIT_INTERRUPTED
 from tests.cli_commands import readouts_run
-from tests.flows.test_workpool import Processes, _healthy, _wait, free_port, server_env
+from tests.prefect_server import Processes, free_port, server_env, server_up, wait_for
 
 pytestmark = pytest.mark.slow
 ADDRESS = ("--host", "127.0.0.1", "--port")
@@ -45,7 +45,7 @@ def test_a_run_stopped_with_sigterm_is_recorded_as_interrupted(tmp_path):
             [sys.executable, "-m", "prefect", "server", "start", *ADDRESS, str(port)],
             env,
         )
-        _wait(lambda: _healthy(api), 120, "the Prefect server", processes.logs)
+        wait_for(lambda: server_up(api), 120, "the Prefect server", processes.logs)
         env["PREFECT_API_URL"] = api
         with FeedServer(demo_pages(), responder) as feed:
             run = subprocess.Popen(
@@ -55,7 +55,7 @@ def test_a_run_stopped_with_sigterm_is_recorded_as_interrupted(tmp_path):
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            _wait(asked.is_set, 120, "the run to ask for its first page", processes.logs)
+            wait_for(asked.is_set, 120, "the run to ask for its first page", processes.logs)
             run.send_signal(signal.SIGTERM)
             release.set()
             out, err = run.communicate(timeout=120)

@@ -18,14 +18,14 @@ import pytest
 from flows import handover
 from flows.schedule import deployment_name
 from flows.settings import PROJECT_ROOT
-from tests.flows.test_workpool import (
+from tests.prefect_server import (
     Processes,
-    _healthy,
-    _wait,
     argv,
     assignments,
     free_port,
     server_env,
+    server_up,
+    wait_for,
 )
 
 pytestmark = pytest.mark.slow
@@ -102,13 +102,13 @@ def test_the_operators_page_step_by_step(tmp_path):
             [*argv(server), "--host", "127.0.0.1", "--port", str(port)],
             {**env, **assignments(server)},
         )
-        _wait(lambda: _healthy(api), 120, "the Prefect server", processes.logs)
+        wait_for(lambda: server_up(api), 120, "the Prefect server", processes.logs)
         env["PREFECT_API_URL"] = export.split("=", 1)[1].replace("4200", str(port))
         assert env["PREFECT_API_URL"] == api
 
         # Start: serve creates the deployment and asks for work
         served = processes.start("serve", argv(serve), env)
-        _wait(lambda: handover.served(claim()), 120, "serve to ask for work", processes.logs)
+        wait_for(lambda: handover.served(claim()), 120, "serve to ask for work", processes.logs)
         with SyncPrefectClient(api) as client:
             deployment = client.read_deployment_by_name(name)
         (schedule,) = deployment.schedules
@@ -129,7 +129,7 @@ def test_the_operators_page_step_by_step(tmp_path):
         (line,) = refused.stderr.strip().splitlines()
         assert "`readouts serve` is running" in line and "stop it first" in line
         timings["serve stopped (s)"] = _stop(served)
-        _wait(lambda: not handover.served(claim()), 60, "serve's claim to lapse")
+        wait_for(lambda: not handover.served(claim()), 60, "serve's claim to lapse")
         for command in (create_pool, pool_limit):
             done = run(command)
             assert done.returncode == 0, done.stdout + done.stderr
@@ -139,7 +139,7 @@ def test_the_operators_page_step_by_step(tmp_path):
         with SyncPrefectClient(api) as client:
             pooled = client.read_deployment_by_name(name)
             assert (pooled.id, pooled.work_pool_name) == (deployment.id, "readouts")
-            _wait(
+            wait_for(
                 lambda: any(
                     w.status.value == "ONLINE"
                     for w in client.read_workers_for_work_pool("readouts")
@@ -160,7 +160,7 @@ def test_the_operators_page_step_by_step(tmp_path):
         done = run(delete)
         assert done.returncode == 0, done.stdout + done.stderr
         served = processes.start("serve-again", argv(serve_again), env)
-        _wait(lambda: handover.served(claim()), 120, "serve to run it again", processes.logs)
+        wait_for(lambda: handover.served(claim()), 120, "serve to run it again", processes.logs)
         assert claim().pool is None
 
         # Stop

@@ -17,7 +17,15 @@ import pytest
 
 from flows.demo.run import demo_base_urls, demo_pages
 from flows.demo.server import FeedServer
-from tests.flows.test_workpool import Processes, _healthy, _read, _wait, argv, free_port, server_env
+from tests.prefect_server import (
+    Processes,
+    argv,
+    free_port,
+    read_or_empty,
+    server_env,
+    server_up,
+    wait_for,
+)
 from tests.stopped_runs import HeldFeed, assert_outage_then_interrupted, final_state
 
 pytestmark = pytest.mark.slow
@@ -55,11 +63,11 @@ def test_serve_fails_an_outage_in_one_line_and_records_a_stopped_run(tmp_path):
             env = _environment(tmp_path, data_dir, feed.base_url)
             server = [*argv("prefect server start"), "--host", "127.0.0.1", "--port", str(port)]
             processes.start("server", server, env)
-            _wait(lambda: _healthy(api), 120, "the Prefect server", processes.logs)
+            wait_for(lambda: server_up(api), 120, "the Prefect server", processes.logs)
             env["PREFECT_API_URL"] = api
             serve = processes.start("serve", argv("readouts serve"), env)
             with SyncPrefectClient(api) as client:
-                _wait(
+                wait_for(
                     lambda: any(
                         d.name == "all" and d.last_polled for d in client.read_deployments()
                     ),
@@ -77,7 +85,9 @@ def test_serve_fails_an_outage_in_one_line_and_records_a_stopped_run(tmp_path):
                 timings["outage run"] = time.monotonic() - began
                 held.outage.clear()
                 first = client.create_flow_run_from_deployment(deployment.id).id
-                _wait(held.asked.is_set, RUN_TIMEOUT, "the served run to extract", processes.logs)
+                wait_for(
+                    held.asked.is_set, RUN_TIMEOUT, "the served run to extract", processes.logs
+                )
                 started = time.monotonic()
                 os.kill(serve.pid, signal.SIGTERM)  # `kill -TERM <pid>` of serve
                 held.release.set()
@@ -92,7 +102,7 @@ def test_serve_fails_an_outage_in_one_line_and_records_a_stopped_run(tmp_path):
         assert_outage_then_interrupted(outage_state, run_log_path, processes.logs())
         # serve's own output (its flow runs' processes write there too), not the server's:
         # the outage run's line, and no traceback
-        logs = _read(tmp_path / "serve.log")
+        logs = read_or_empty(tmp_path / "serve.log")
         assert "Traceback" not in logs and "FailedRun" not in logs, logs
         assert "failed: kremlin: " in logs, logs
     finally:

@@ -17,7 +17,15 @@ import pytest
 
 from flows.demo.run import demo_base_urls, demo_pages
 from flows.demo.server import FeedServer
-from tests.flows.test_workpool import Processes, _healthy, _read, _wait, argv, free_port, server_env
+from tests.prefect_server import (
+    Processes,
+    argv,
+    free_port,
+    read_or_empty,
+    server_env,
+    server_up,
+    wait_for,
+)
 from tests.stopped_runs import HeldFeed, assert_outage_then_interrupted, final_state
 
 pytestmark = pytest.mark.slow
@@ -62,7 +70,7 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
                 [*argv("prefect server start"), "--host", "127.0.0.1", "--port", str(port)],
                 env,
             )
-            _wait(lambda: _healthy(api), 120, "the Prefect server", processes.logs)
+            wait_for(lambda: server_up(api), 120, "the Prefect server", processes.logs)
             env["PREFECT_API_URL"] = api
 
             def run(command: str, **extra: str) -> None:
@@ -98,7 +106,7 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
                 timings["outage run"] = time.monotonic() - began
                 held.outage.clear()
                 first = client.create_flow_run_from_deployment(deployment.id).id
-                _wait(held.asked.is_set, 180, "the deployed run to extract", processes.logs)
+                wait_for(held.asked.is_set, 180, "the deployed run to extract", processes.logs)
                 timings["extracting"] = time.monotonic() - began
                 started = time.monotonic()
                 os.killpg(worker.pid, signal.SIGTERM)
@@ -119,7 +127,7 @@ def test_a_worker_told_to_stop_hands_back_and_takes_no_new_run(tmp_path):
         # the whole of the worker's log (its flow runs write there too), not its tail: no
         # traceback, the outage's included. The Prefect server's own log is not ours to judge:
         # on a loaded machine its SQLite may log a failed heartbeat write with a traceback.
-        logs = "\n".join(_read(log) for _, log in processes.started if log.stem != "server")
+        logs = "\n".join(read_or_empty(log) for _, log in processes.started if log.stem != "server")
         assert "Traceback" not in logs and "exited with unexpected exception" not in logs, logs
         assert "failed: kremlin: " in logs  # the outage run's line (nothing read), in the log
     finally:

@@ -11,21 +11,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
-import shlex
-import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from flows import prefect_env
 from flows.demo.run import demo_base_urls, demo_pages
 from flows.demo.server import FeedServer
 from flows.ops import run_log
@@ -33,6 +25,17 @@ from flows.settings import PROJECT_ROOT
 from flows.sources import SOURCE_NAMES
 from tests.cli_commands import readouts_run
 from tests.flows.helpers import query
+from tests.prefect_server import (
+    Processes,
+    argv,
+    assignments,
+    free_port,
+    read_or_empty,
+    server_env,
+    server_up,
+    wait_for,
+    work_pool_block,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -46,118 +49,12 @@ README_COMMANDS = [
     "readouts deploy --pool readouts",
     "prefect deployment run readouts-scheduled/all",
 ]
-README_MARKER = "On a work pool"
 # The schedule is a setting; a far-off one keeps a scheduled run out of the test's way.
 TEST_CRON = "0 0 1 1 *"
 # Patience, not a check of speed: under xdist this test may share 2 cores with the busy loops
 # of tests/process/test_first_command.py and a dbt build or two (a deploy took over 120 s).
 RUN_TIMEOUT = 300  # seconds for one deployed run to reach a final state
 COMMAND_TIMEOUT = 240  # seconds for one `prefect` or `readouts` command
-
-
-def readme_block() -> list[str]:
-    text = (PROJECT_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
-    after = text.split(README_MARKER, 1)[1]
-    block = after.split("```sh\n", 1)[1].split("```", 1)[0]
-    lines = [line.split("#", 1)[0].strip() for line in block.splitlines()]
-    return [line for line in lines if line]
-
-
-def assignments(command: str) -> dict[str, str]:
-    """The `NAME=value` words a README line starts with (variables for that command)."""
-    words = shlex.split(command)
-    return dict(w.split("=", 1) for w in itertools.takewhile(lambda w: "=" in w, words))
-
-
-def argv(command: str) -> list[str]:
-    """A README line as this environment runs it: `prefect` and `readouts` from the venv
-    (the line's leading variables go into its environment: `assignments`)."""
-    words = shlex.split(command)
-    program, *rest = words[len(assignments(command)) :]
-    module = {"prefect": "prefect", "readouts": "flows.cli"}[program]
-    return [sys.executable, "-m", module, *rest]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def server_env(directory: Path, **extra: str) -> dict[str, str]:
-    """The environment of one test's Prefect server and its clients: none of this process's
-    PREFECT_ settings, the project's quiet defaults, a Prefect home of the test's own, no UI."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env.update(prefect_env.QUIET_DEFAULTS)
-    env.update(PREFECT_HOME=str(directory / "prefect-home"), PREFECT_UI_ENABLED="false", **extra)
-    return env
-
-
-class Processes:
-    """Background processes, each in its own session, stopped (group and all) at the end."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.started: list[tuple[subprocess.Popen, Path]] = []
-
-    def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
-        log = self.directory / f"{name}.log"
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
-                command,
-                cwd=self.directory,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.started.append((process, log))
-        return process
-
-    def logs(self) -> str:
-        return "\n".join(f"--- {log.name}\n{_tail(log)}" for _, log in self.started)
-
-    def stop(self) -> None:
-        for process, _ in reversed(self.started):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for process, _ in self.started:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-
-def _wait(condition, timeout: float, what: str, diagnostics=lambda: "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{diagnostics()}")
-        time.sleep(0.5)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
-
-
-def _healthy(api: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def _final_runs(client, ids: list, timeout: float, diagnostics) -> list:
@@ -167,14 +64,14 @@ def _final_runs(client, ids: list, timeout: float, diagnostics) -> list:
         runs[:] = [client.read_flow_run(flow_run_id) for flow_run_id in ids]
         return all(run.state is not None and run.state.is_final() for run in runs)
 
-    _wait(final, timeout, f"flow runs {ids} to finish", diagnostics)
+    wait_for(final, timeout, f"flow runs {ids} to finish", diagnostics)
     return runs
 
 
 def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
     from prefect.client.orchestration import SyncPrefectClient
 
-    assert readme_block() == README_COMMANDS, "the README's work-pool block changed"
+    assert work_pool_block() == README_COMMANDS, "the README's work-pool block changed"
     started = time.monotonic()
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
@@ -211,7 +108,7 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
         )
         env["PREFECT_API_URL"] = export.split("=", 1)[1].replace("4200", str(port))
         assert env["PREFECT_API_URL"] == api
-        _wait(lambda: _healthy(api), 300, "the Prefect server", processes.logs)
+        wait_for(lambda: server_up(api), 300, "the Prefect server", processes.logs)
         timings["server"] = time.monotonic() - started
         for command in (create_pool, pool_limit):
             done = subprocess.run(
@@ -311,8 +208,8 @@ def test_scheduled_runs_on_a_work_pool_with_two_workers(tmp_path):
                 "readouts-run", readouts_run(feed.base_url, data_dir), {**deploy_env}
             )
             lock = build.with_name(build.name + ".lock")
-            _wait(
-                lambda: '"command": "run"' in _read(lock),
+            wait_for(
+                lambda: '"command": "run"' in read_or_empty(lock),
                 COMMAND_TIMEOUT,
                 "the hand-run to hold the writer's lock",
                 processes.logs,
