@@ -33,6 +33,7 @@ from flows.load.page_failures import (
 from flows.load.warehouse import transaction
 from flows.normalize.reference import Reference
 from flows.normalize.stage import StagedBatch, stage_pages
+from flows.ops.memory import release_freed_memory
 from flows.ops.outcomes import ExpectedFailure
 from flows.publish.exports import export_marts, exports_generation
 from flows.publish.report import write_report
@@ -165,7 +166,9 @@ def validate(
     con: duckdb.DuckDBPyConnection, settings: Settings, batch: StagedBatch, run_id: str
 ) -> ValidationOutcome:
     """The staged batch through the expectation suites; a systemic failure counts a failed
-    run against the pages it blames (set aside after several) and loads nothing."""
+    run against the pages it blames (set aside after several) and loads nothing. What
+    validation freed goes back to the system before the load and the build grow DuckDB's
+    memory (flows/ops/memory.py)."""
     try:
         return validate_staged(batch, get_source(settings.source, settings.reference_dir))
     except ValidationFailed as failed:
@@ -173,6 +176,8 @@ def validate(
             blamed = set(failed.blamed.values())
             record_failures(con, settings.source, blamed, run_id, failed.first_line)
         raise
+    finally:
+        release_freed_memory()
 
 
 @dataclass(frozen=True)
