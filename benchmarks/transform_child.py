@@ -13,6 +13,7 @@ from flows.landing.raw_zone import RawZone
 from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction
 from flows.normalize.stage import stage_pages
+from flows.ops.memory import release_freed_memory
 from flows.sources.kremlin.source import KremlinSource
 from flows.transform.fingerprint import models_fingerprint, record_models_fingerprint
 from flows.transform.project import DbtPaths, build
@@ -33,6 +34,7 @@ def main(data_dir: Path) -> dict:
     seconds["normalize"] = time.perf_counter() - started
     started = time.perf_counter()
     validate_staged(batch, source)
+    release_freed_memory()  # as the flow's validate task does
     seconds["validate"] = time.perf_counter() - started
     warehouse = data_dir / "warehouse" / "readouts.duckdb"
     with connect(warehouse) as con:
