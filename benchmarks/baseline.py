@@ -13,11 +13,12 @@ import feedparser
 import pandas as pd
 from bs4 import BeautifulSoup
 
+from flows.core.records import CALL_KINDS
 from flows.normalize.mentions import MentionFinder
 from flows.normalize.reference import Reference
 from flows.normalize.sentences import split_sentences
 from flows.settings import REFERENCE_DIR
-from flows.sources.kremlin.readout import CALL_KINDS, KremlinReadoutRules
+from flows.sources.kremlin.readout import KremlinReadoutRules
 
 
 def _rules(name: str, key: str) -> list[tuple[str, re.Pattern]]:
