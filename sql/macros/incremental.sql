@@ -34,14 +34,18 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The counterparts, by government, whose history a build must recompute in a model keyed
-    by counterpart (marts.tone_shifts: a call's shifts depend on that counterpart's earlier
-    calls): those every version of a pending item names, so that an edit that changes or
-    drops a counterpart recomputes the old one's history as well as the new one's. -#}
+{#- The counterparts whose rows a build must recompute in a model keyed by counterpart
+    (marts.tone_shifts: a call's shifts depend on that counterpart's earlier calls; the
+    marts that aggregate calls by counterpart and month or period): those every version of
+    a pending item names, so that an edit that changes or drops a counterpart, or moves a
+    call to another month, recomputes the old one's rows as well as the new one's. Every
+    source's and every government's rows of such a counterpart are recomputed, not only
+    the pending item's source's: the rows carry the counterpart's name, chosen across
+    every source's calls (int_call_counterpart_keys), which a call in one source can
+    change for all. -#}
 {% macro touched_counterparts() -%}
-    select distinct s.country_code as government, coalesce(p.country_code, p.organisation) as counterpart_key
+    select distinct coalesce(p.country_code, p.organisation) as counterpart_key
     from {{ ref('stg_item_counterparts') }} as p
-    inner join {{ ref('stg_sources') }} as s on s.source = p.source
     where exists (
         select 1 from {{ source('raw', 'pending_items') }} as pending
         where pending.source = p.source and pending.item_id = p.item_id
@@ -50,12 +54,11 @@
 
 {#- A predicate: true in a full build; in an incremental one, only for the touched
     counterparts' rows. -#}
-{% macro is_touched_counterpart(government, counterpart_key) -%}
+{% macro is_touched_counterpart(counterpart_key) -%}
     {%- if is_incremental() -%}
         exists (
             select 1 from ({{ touched_counterparts() }}) as touched
-            where touched.government = {{ government }}
-                and touched.counterpart_key = {{ counterpart_key }}
+            where touched.counterpart_key = {{ counterpart_key }}
         )
     {%- else -%}
         true
@@ -67,45 +70,6 @@
 {% macro forget_touched_counterparts() -%}
     {%- if is_incremental() -%}
         delete from {{ this }} as t
-        where exists (
-            select 1 from ({{ touched_counterparts() }}) as touched
-            where touched.government = t.government
-                and touched.counterpart_key = t.counterpart_key
-        )
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The (source, counterpart) pairs whose rows a build must recompute in a mart that
-    aggregates one source's calls by counterpart (by month, by period): those every version
-    of a pending item names, so that an edit that changes or drops a counterpart, or moves a
-    call to another month, recomputes the old pair's rows as well as the new one's. -#}
-{% macro touched_source_counterparts() -%}
-    select distinct p.source, coalesce(p.country_code, p.organisation) as counterpart_key
-    from {{ ref('stg_item_counterparts') }} as p
-    where exists (
-        select 1 from {{ source('raw', 'pending_items') }} as pending
-        where pending.source = p.source and pending.item_id = p.item_id
-    )
-{%- endmacro %}
-
-{#- A predicate: true in a full build; in an incremental one, only for the touched
-    (source, counterpart) pairs' rows. -#}
-{% macro is_touched_source_counterpart(source, counterpart_key) -%}
-    {%- if is_incremental() -%}
-        exists (
-            select 1 from ({{ touched_source_counterparts() }}) as touched
-            where touched.source = {{ source }} and touched.counterpart_key = {{ counterpart_key }}
-        )
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The pre-hook of a mart aggregated by source and counterpart: in an incremental build,
-    the touched pairs' rows go. -#}
-{% macro forget_touched_source_counterparts() -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }} as t
-        where {{ is_touched_source_counterpart('t.source', 't.counterpart_key') }}
+        where {{ is_touched_counterpart('t.counterpart_key') }}
     {%- endif -%}
 {%- endmacro %}

@@ -13,7 +13,7 @@ import duckdb
 
 from flows.demo.atom_pages import FeedItem
 from flows.load.loader import load_staged
-from flows.load.warehouse import connect, transaction
+from flows.load.warehouse import connect, ensure_schema, transaction
 from flows.transform.project import DbtPaths, build
 from tests.warehouse_builder import build_warehouse, staged_batch
 
@@ -92,3 +92,51 @@ def test_an_edit_that_moves_a_call_to_another_counterpart_and_month_leaves_nothi
             ("FI", "2021-08-01", 1),
             ("FR", "2021-08-01", 1),
         ]
+
+
+def _kremlin_ru_georgia() -> FeedItem:
+    stamp = "2021-06-30T16:10:00+04:00"
+    return FeedItem(
+        "1",
+        "Телефонный разговор с Президентом Грузии Саломе Зурабишвили",
+        stamp,
+        stamp,
+        "Состоялся телефонный разговор Владимира Путина с Президентом Грузии Саломе Зурабишвили.",
+        ["Разговор носил деловой характер."],
+        host="http://kremlin.ru",
+    )
+
+
+def test_a_counterparts_name_changed_by_one_source_is_recomputed_in_every_source(tmp_path):
+    """A counterpart's name in the marts is chosen across every source's calls: two English
+    calls named for South Ossetia (ISO code GE, as Georgia) outvote the Russian call's name
+    for GE, in the Russian source's rows too."""
+    path, paths = tmp_path / "warehouse.duckdb", DbtPaths(tmp_path / "dbt")
+    batch = staged_batch([_kremlin_ru_georgia()], tmp_path / "ru", source_name="kremlin_ru",
+                         language="ru")  # fmt: skip
+    with connect(path) as con, transaction(con):
+        ensure_schema(con)
+        load_staged(con, batch, reference_fingerprint="test")
+    build(path, paths)
+    with connect(path) as con:
+        con.execute("delete from raw.pending_items")  # as after a build that passed
+    ossetia = [
+        _call(str(n), f"2021-07-0{n}T16:10:00+04:00", "President",
+              "South Ossetia Anatoly Bibilov", "businesslike")
+        for n in (2, 3)
+    ]  # fmt: skip
+    batch = staged_batch(ossetia, tmp_path / "en")
+    with connect(path) as con, transaction(con):
+        load_staged(con, batch, reference_fingerprint="test")
+    build(path, paths)  # incremental: only the English items are pending
+
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    shutil.copyfile(path, rebuilt)
+    build(rebuilt, DbtPaths(tmp_path / "rebuilt-dbt"), full_refresh=True)
+    assert _differences(path, rebuilt) == {}
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = con.execute(
+            "select distinct source, counterpart_name from marts.tone_by_country_month "
+            "where counterpart_key = 'GE' order by all"
+        ).fetchall()
+    assert names == [("kremlin", "South Ossetia"), ("kremlin_ru", "South Ossetia")]

@@ -2,13 +2,12 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ forget_touched_source_counterparts() }}"
+    pre_hook="{{ forget_touched_counterparts() }}"
 ) }}
 -- depends_on: {{ ref('stg_item_counterparts') }}
 -- depends_on: {{ source('raw', 'pending_items') }}
--- Incremental by source and counterpart (sql/macros/incremental.sql): an incremental build
--- recomputes every row of each counterpart a pending item names in that source, and only
--- theirs.
+-- Incremental by counterpart (sql/macros/incremental.sql): an incremental build recomputes
+-- every row of each counterpart a pending item names, and only theirs.
 with calls as (
     select
         k.counterpart_key,
@@ -22,7 +21,7 @@ with calls as (
     from {{ ref('call_tone') }} as t
     inner join {{ ref('int_call_counterpart_keys') }} as k
         on k.source = t.source and k.item_id = t.item_id
-    where {{ is_touched_source_counterpart('t.source', 'k.counterpart_key') }}
+    where {{ is_touched_counterpart('k.counterpart_key') }}
 ),
 
 totals as (

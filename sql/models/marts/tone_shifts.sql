@@ -31,7 +31,7 @@ calls as (
         on cc.source = t.source and cc.item_id = t.item_id
     -- incremental by counterpart (sql/macros/incremental.sql): a build recomputes the whole
     -- history of each counterpart a pending item names, and only theirs
-    where {{ is_touched_counterpart('g.government', 'cc.counterpart_key') }}
+    where {{ is_touched_counterpart('cc.counterpart_key') }}
 ),
 
 signals as (
