@@ -92,10 +92,12 @@ class Reference:
 
     @cached_property
     def _countries_by_code(self) -> dict[str, Place]:
-        return {
-            row["code"]: Place(row["name"], row["code"], None)
-            for row in self._read("countries.csv")
-        }
+        """The first row of each code: the ISO country's own, before the entities that share
+        its code (South Ossetia and Abkhazia after Georgia)."""
+        places: dict[str, Place] = {}
+        for row in self._read("countries.csv"):
+            places.setdefault(row["code"], Place(row["name"], row["code"], None))
+        return places
 
     @cached_property
     def offices(self) -> dict[str, str]:
