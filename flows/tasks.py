@@ -199,12 +199,15 @@ def load(con: duckdb.DuckDBPyConnection, settings: Settings, staged: Staged) -> 
         models = models_fingerprint(settings.dbt_project)
         changed = bool(loaded.item_versions or loaded.quarantined or staged.reprocess)
         changed = changed or bool(staged.set_aside) or not marts_are_current(con, models)
+        changed = changed or bool(loaded.unloaded)
         changed = changed or observations_change_versions(con, staged.batch)
         if changed:
             clear_models_fingerprint(con)
         else:  # the marts are current: the items of pages merely read again wait for nothing
             con.execute("DELETE FROM raw.pending_items")
-        if staged.reprocess:  # every page normalised again: the next build rebuilds all
+        # every page normalised again, or loaded entries quarantined (whose counterparts
+        # are gone from raw.*): the next build rebuilds every row
+        if staged.reprocess or loaded.unloaded:
             forget_incremental_basis(con)
     return Loaded(loaded, models, changed)
 

@@ -42,6 +42,8 @@ class LoadResult:
     counterparts: int
     sentences: int
     quarantined: int
+    # versions loaded before whose entries this batch quarantined (_unload_quarantined)
+    unloaded: int = 0
 
 
 def mirror_checkpoint(con: duckdb.DuckDBPyConnection, zone: RawZone) -> None:
@@ -183,6 +185,22 @@ def _mark_pending(con: duckdb.DuckDBPyConnection, batch: StagedBatch) -> None:
     )
 
 
+def _unload_quarantined(con: duckdb.DuckDBPyConnection, batch: StagedBatch) -> int:
+    """An entry loaded before and quarantined now (its page normalised again under rules it
+    fails) is no longer loaded: a version left without its counterparts and sentences would
+    fail every build after this one. Returns how many versions went: their counterparts
+    are gone from raw.*, so only a full build knows which marts' rows they were in."""
+    files = [str(path) for path in batch.files("quarantine")]
+    if not files:
+        return 0
+    return con.execute(
+        "DELETE FROM raw.item_versions t USING (SELECT DISTINCT source, entry_sha "
+        "FROM read_parquet(?, union_by_name = true)) s "
+        "WHERE t.source = s.source AND t.entry_sha = s.entry_sha",
+        [files],
+    ).fetchone()[0]
+
+
 def _new_quarantined(con: duckdb.DuckDBPyConnection, files: list[str]) -> int:
     """Staged quarantine entries neither quarantined nor loaded before."""
     if not files:
@@ -231,6 +249,7 @@ def load_staged(
             if staged == "items":
                 failpoint("load")
     _mark_pending(con, batch)
+    unloaded = _unload_quarantined(con, batch)
     fetch_files = [str(path) for path in batch.files("fetches")]
     if fetch_files:
         # a page that loads has stopped failing
@@ -252,4 +271,5 @@ def load_staged(
         counterparts=inserted["counterparts"],
         sentences=inserted["sentences"],
         quarantined=new_quarantined,
+        unloaded=unloaded,
     )
