@@ -27,6 +27,7 @@ from prefect.states import State
 
 from flows.extract.walker import ExtractResult
 from flows.ops.lock import hold_warehouse
+from flows.ops.logs import project_logger
 from flows.ops.outcomes import WarehouseBusy, WarehouseUnwritable
 from flows.run_book import (
     RunBook,
@@ -120,14 +121,23 @@ def run_sources(
                 for number, name in enumerate(sources or SOURCE_NAMES)
             ]
         if loaded:
-            owner = loaded[-1].book
-
-            def together() -> None:
-                owner.open()
-                build_and_publish(loaded)
-
-            owner.execute(together, started=True, alongside=[s.book for s in loaded[:-1]])
+            _build_and_publish_together(loaded)
     return SourcesSummary(summaries)
+
+
+def _build_and_publish_together(loaded: list[LoadedSource]) -> None:
+    """The one build and publication, under the last loaded source's run: a failure ends
+    every loaded source's run with it."""
+    owner = loaded[-1].book
+
+    def together() -> None:
+        owner.open()
+        build_and_publish(loaded)
+
+    try:
+        owner.execute(together, started=True, alongside=[s.book for s in loaded[:-1]])
+    except Exception:  # a bug: recorded in every loaded run (exit 1), which the summary carries
+        project_logger("run").exception("the build and publishing of the sources failed")
 
 
 @contextmanager
