@@ -8,7 +8,8 @@ opens: the load is one transaction; then dbt builds the models and runs their te
 A failed build publishes nothing and leaves the marts marked as not current, so the next
 run builds them again. When a run's models and checks have passed, the build warehouse is
 published as a fresh read-only file that analysts and BI tools read, and the exports and
-the report are written from that snapshot.
+the report are written from that snapshot. A run over several sources loads each under a
+run of its own, then builds and publishes once for all of them.
 
 Every flow run ends in the Prefect state its exit code means (`state_of`): Completed,
 Completed named Skipped (busy) or Warned (drift), or Failed with the run's one line. The
