@@ -31,6 +31,7 @@ from flows.ops.lock import hold_warehouse
 from flows.ops.logs import project_logger
 from flows.ops.outcomes import WarehouseBusy, WarehouseUnwritable
 from flows.run_book import (
+    REBUILD,
     RunBook,
     SourcesSummary,
     failed_unexpectedly,
@@ -101,26 +102,28 @@ def run_sources(
     sources: tuple[str, ...] | None = None,
     command: str = "run",
     base_urls: dict[str, str] | None = None,
+    run_id: str | None = None,
 ) -> SourcesSummary:
     """Every source in turn into the one build warehouse, each with its own run, raw zone,
     checkpoint, base URL and feed path (`base_urls`, else READOUTS_<SOURCE>_BASE_URL and
     READOUTS_<SOURCE>_FEED_PATH, else the source's own); then the models are built once and
     published once, under the last loaded source's run, for every source that loaded, even
     when a later one failed. The writer's lock is held from the first source to the
-    publication; when another writer holds it, each source is refused as alone."""
-    first = new_run_id()
+    publication; when another writer holds it, each source is refused as alone. A rebuild
+    publishes every source or nothing: it stops at the first source that failed, and
+    readers keep the warehouse as it was."""
+    first = run_id or new_run_id()  # the lock names the first source's run
     loaded: list[LoadedSource] = []
+    summaries: list[RunSummary] = []
     with _writer(settings, first, command):
         with _ending_loaded_runs(loaded):
-            summaries = [
-                _load_one(
-                    _source_settings(settings, name, base_urls),
-                    command,
-                    loaded,
-                    first if number == 0 else None,  # the lock names the first source's run
-                )
-                for number, name in enumerate(sources or SOURCE_NAMES)
-            ]
+            for name in sources or SOURCE_NAMES:
+                one = _source_settings(settings, name, base_urls)
+                summaries.append(_load_one(one, command, loaded, None if summaries else first))
+                if command == REBUILD and summaries[-1].status == "failed":
+                    for source in loaded:
+                        source.book.settings = source.book.settings.with_(publish=False)
+                    break
         if loaded:
             _build_and_publish_together(loaded)
     return SourcesSummary(summaries)
@@ -214,8 +217,9 @@ def readouts_run_sources(
     sources: tuple[str, ...] | None = None,
     command: str = "run",
     base_urls: dict[str, str] | None = None,
+    run_id: str | None = None,
 ) -> State:
-    return state_of(run_sources(settings, sources, command, base_urls))
+    return state_of(run_sources(settings, sources, command, base_urls, run_id))
 
 
 @flow(name="readouts-scheduled", log_prints=False)
@@ -259,8 +263,9 @@ def run_sources_flow(
     sources: tuple[str, ...] | None = None,
     command: str = "run",
     base_urls: dict[str, str] | None = None,
+    run_id: str | None = None,
 ) -> SourcesSummary:
     """Every source in turn, as one flow run; returns their summaries."""
     return summary_of(
-        readouts_run_sources(settings, sources, command, base_urls, return_state=True)
+        readouts_run_sources(settings, sources, command, base_urls, run_id, return_state=True)
     )

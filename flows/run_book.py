@@ -52,8 +52,9 @@ from flows.validate.gx_runner import SuiteResult
 from flows.validate.report import calls_to_review, record_validations, write_report
 from flows.validate.staged import ValidationFailed, ValidationOutcome
 
+REBUILD = "rebuild"
 # commands whose build rebuilds every row of the incremental models
-FULL_REFRESH_COMMANDS = ("rebuild", "build")
+FULL_REFRESH_COMMANDS = (REBUILD, "build")
 
 
 @dataclass
@@ -444,6 +445,8 @@ class RunBook:
         assert con is not None
         books = [*alongside, self]
         publishing = [book for book in books if not book.held]
+        if self.summary.command == REBUILD and len(publishing) < len(books):
+            publishing = []  # a rebuild publishes every source or nothing
         for book in books:
             end_line = None if book in publishing else book.end_line
             record(con, book.settings, book.summary, book.validations, end_line)

@@ -199,6 +199,19 @@ def test_a_run_stopped_after_a_source_loaded_converges_on_the_next(settings, mon
     assert runs.exit_code == 0 and len(stand.builds) == 1 and len(stand.publications) == 1
 
 
+def test_a_rebuild_stops_at_a_failed_source_and_publishes_nothing(settings, monkeypatch):
+    """Every source or none: readers keep the warehouse as it was."""
+    plan = {"kremlin": "loads", "whitehouse": "hard stop", "kremlin_ru": "loads"}
+    stand = _stand(monkeypatch, plan)
+    runs = pipeline.run_sources(settings, SOURCES, command="rebuild")
+    assert [s.source for s in runs.summaries] == ["kremlin", "whitehouse"]
+    assert runs.exit_code == EXIT_DATA and stand.builds == [True]  # one build, every row
+    assert stand.publications == [] and not settings.warehouse_path.exists()
+    kremlin = runs.summaries[0]
+    assert (kremlin.status, kremlin.models_built, kremlin.published) == ("success", 41, False)
+    assert _ends(settings)[kremlin.run_id] == ["running", "success"]
+
+
 def test_a_load_marks_the_marts_not_current_until_a_build_passes(tmp_path):
     """The real load, two sources in turn, then a crash before the build: every later load,
     even of nothing new, says the marts must be built."""
