@@ -265,21 +265,15 @@ class RunBook:
         again (a stop from outside, or a bug)."""
         expected = error if isinstance(error, ExpectedFailure) else unwritable(error)
         if stopped(error):
-            cause, status, code, line = (
-                error,
-                INTERRUPTED,
-                EXIT_INTERRUPTED,
-                interrupted_line(error),
-            )
+            ending = (error, INTERRUPTED, EXIT_INTERRUPTED, interrupted_line(error))
         elif expected is None:
-            cause, status, code = error, "failed", EXIT_BUG
-            line = f"{type(error).__name__}: {error}"
+            ending = (error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
         else:
-            cause, status, code, line = expected, expected.status, expected.exit_code, str(expected)
-        self._fail(cause, status, code, line)
+            ending = (expected, expected.status, expected.exit_code, str(expected))
+        self._fail(*ending)
         for book in alongside:
             with self.sharing(book):
-                book._fail(cause, status, code, line)
+                book._fail(*ending)
         return stopped(error) or expected is None
 
     def close(self) -> None:
