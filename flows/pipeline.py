@@ -85,7 +85,7 @@ def build_and_publish(sources: list[LoadedSource]) -> None:
     built = owner.build_models(changed[-1].models_fingerprint) if changed else None
     for source in sources:
         with owner.sharing(source.book):
-            source.book.note_build(built)
+            source.book.note_build(built, owner)
             source.book.count(source.loaded.result)
             source.book.conclude(source.extracted)
     owner.publish([source.book for source in sources[:-1]])

@@ -350,14 +350,18 @@ class RunBook:
         self.note_build(built)
         return built
 
-    def note_build(self, built: BuildResult | None) -> None:
+    def note_build(self, built: BuildResult | None, builder: RunBook | None = None) -> None:
         """The build this run's data went into (its own, or the one build of a run over
-        several sources), or none: nothing changed."""
+        several sources, which `builder` ran), or none: nothing changed."""
         if built is None:
             self.summary.message = "nothing new: the marts are current and were not rebuilt"
             return
         self.summary.models_built = built.models_built
         self.summary.tests_passed = built.tests_passed
+        if builder is not None and builder is not self:
+            self.summary.message = (
+                f"the models were built once for every source of this run, in run {builder.run_id}"
+            )
 
     def announce_shifts(self) -> None:
         """Each tone shift not announced before, once (flows/shift_alerts.py)."""

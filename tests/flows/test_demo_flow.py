@@ -165,6 +165,7 @@ def test_the_demo_builds_and_publishes_once_for_every_source(demo_run):
     built = {(s.models_built, s.tests_passed) for s in runs}
     assert len(built) == 1 and min(built.pop()) > 0
     assert all(s.published for s in runs)
+    assert all(f"in run {runs[-1].run_id}" in s.message for s in runs[:-1])
     assert len({s.calls for s in runs}) == 1
     # the published file carries every run's audit row, final
     audited = query(

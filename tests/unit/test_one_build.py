@@ -124,6 +124,8 @@ def test_every_source_loads_then_one_build_and_one_publication(settings, monkeyp
     for summary in runs.summaries:
         assert (summary.status, summary.models_built, summary.tests_passed) == ("success", 41, 160)
         assert summary.published and summary.calls == 1  # the warehouse in all, after the build
+    for summary in runs.summaries[:-1]:
+        assert f"built once for every source of this run, in run {last.run_id}" in summary.message
     assert _ends(settings) == {s.run_id: ["running", "success"] for s in runs.summaries}
     # the published file carries every run's final audit row
     assert _audited(settings.warehouse_path) == {
