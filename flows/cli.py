@@ -256,8 +256,9 @@ def _rebuild_sources(settings: Settings) -> list[str]:
 
 def _rebuild(settings: Settings) -> int:
     """Sets the build warehouse aside (kept, renamed) and builds a new one from the raw zone
-    of every source, in turn; audit.runs is restored from the run log. The published file
-    is replaced once, at the end, when every source has been rebuilt."""
+    of every source: each loaded in turn, then one build; audit.runs is restored from the
+    run log. The published file is replaced once, at the end, when every source has been
+    rebuilt."""
     build = settings.build_path
     settings = settings.with_(extract=False, reprocess=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -266,8 +267,7 @@ def _rebuild(settings: Settings) -> int:
     def start(run_id: str):
         from flows.landing.raw_zone import RawZone
         from flows.load.rebuild_guard import refuse_if_lossy
-        from flows.pipeline import run_flow
-        from flows.run_book import SourcesSummary
+        from flows.pipeline import run_flow, run_sources_flow
 
         for name in sources:
             refuse_if_lossy(RawZone(settings.raw_dir, name))
@@ -278,16 +278,10 @@ def _rebuild(settings: Settings) -> int:
             wal = build.with_name(build.name + ".wal")
             if wal.exists():
                 wal.rename(aside.with_name(aside.name + ".wal"))
-        summaries = []
-        for number, name in enumerate(sources, start=1):
-            one = settings.with_(source=name, publish=number == len(sources))
-            # the lock names the first source's run; each later one has an id of its own
-            summaries.append(
-                run_flow(one, command="rebuild", run_id=run_id if number == 1 else None)
-            )
-            if summaries[-1].status == "failed":
-                break  # nothing is published: readers keep the warehouse as it was
-        return summaries[0] if len(summaries) == 1 else SourcesSummary(summaries)
+        if len(sources) == 1:
+            return run_flow(settings.with_(source=sources[0]), command="rebuild", run_id=run_id)
+        # each source loaded under a run of its own, then one build and one publication
+        return run_sources_flow(settings, tuple(sources), command="rebuild", run_id=run_id)
 
     return run_command("rebuild", settings, start)
 

@@ -6,7 +6,7 @@ Prefect state that says what the exit code says."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,8 +52,9 @@ from flows.validate.gx_runner import SuiteResult
 from flows.validate.report import calls_to_review, record_validations, write_report
 from flows.validate.staged import ValidationFailed, ValidationOutcome
 
+REBUILD = "rebuild"
 # commands whose build rebuilds every row of the incremental models
-FULL_REFRESH_COMMANDS = ("rebuild", "build")
+FULL_REFRESH_COMMANDS = (REBUILD, "build")
 
 
 @dataclass
@@ -213,42 +214,87 @@ class RunBook:
         finally:
             self.summary.stage_seconds[stage] = round(time.perf_counter() - started, 3)
 
-    def execute(self, body: Callable[[], None]) -> RunSummary:
+    def execute(
+        self,
+        body: Callable[[], None],
+        *,
+        started: bool = False,
+        alongside: Sequence[RunBook] = (),
+    ) -> RunSummary:
         """Runs `body` under the writer's lock; an expected failure (busy, source, data,
         warehouse) ends the run with its status, message and exit code in the summary; a bug
-        is recorded and raised."""
+        is recorded and raised. `started`: the run's start line is written already (its
+        load ran in an earlier call); `alongside`: the runs whose build and publishing `body`
+        does too, which end as this one when it fails."""
         settings, summary = self.settings, self.summary
         try:
             with hold_warehouse(
                 settings.build_path, run_id=summary.run_id, command=summary.command
             ):
                 try:
-                    run_log.append(settings.run_log_path, summary)
+                    if not started:
+                        run_log.append(settings.run_log_path, summary)
                     body()
-                except ExpectedFailure as error:
-                    self._fail(error, error.status, error.exit_code, str(error))
                 except BaseException as error:
-                    expected = unwritable(error)
-                    if stopped(error):
-                        self._fail(error, INTERRUPTED, EXIT_INTERRUPTED, interrupted_line(error))
+                    if self.fail(error, alongside):
                         raise
-                    if expected is None:
-                        self._fail(error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
-                        raise
-                    self._fail(expected, expected.status, expected.exit_code, str(expected))
                 finally:
-                    if self.con is not None:
-                        self.con.close()
-                        self.con = None
+                    self.close()
         except (WarehouseBusy, WarehouseUnwritable) as refused:
             # refused before it started (busy, or the lock cannot be written): nothing but
             # the run log can record it, where it can be written
-            finish(summary, refused.status, str(refused))
-            summary.exit_code = refused.exit_code
-            with suppress(OSError):
-                run_log.append_unstarted(settings.run_log_path, summary)
-        _artifact(summary)
+            for book in [*alongside, self]:
+                book.refused(refused, started)
+        for book in [*alongside, self]:
+            if book.summary.ended_at is not None:
+                _artifact(book.summary)
         return summary
+
+    def refused(self, refused: WarehouseBusy | WarehouseUnwritable, started: bool) -> None:
+        summary = self.summary
+        finish(summary, refused.status, str(refused))
+        summary.exit_code = refused.exit_code
+        with suppress(OSError):
+            if started:
+                run_log.append(self.settings.run_log_path, summary)
+            else:
+                run_log.append_unstarted(self.settings.run_log_path, summary)
+
+    def fail(self, error: BaseException, alongside: Sequence[RunBook] = ()) -> bool:
+        """Ends this run, and the runs `alongside`, with `error`; whether it must be raised
+        again (a stop from outside, or a bug)."""
+        expected = error if isinstance(error, ExpectedFailure) else unwritable(error)
+        if stopped(error):
+            ending = (error, INTERRUPTED, EXIT_INTERRUPTED, interrupted_line(error))
+        elif expected is None:
+            ending = (error, "failed", EXIT_BUG, f"{type(error).__name__}: {error}")
+        else:
+            ending = (expected, expected.status, expected.exit_code, str(expected))
+        self._fail(*ending)
+        for book in alongside:
+            with self.sharing(book):
+                book._fail(*ending)
+        return stopped(error) or expected is None
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    @contextmanager
+    def sharing(self, book: RunBook) -> Iterator[None]:
+        """`book`, a run of the same flow over several sources, works on this run's
+        connection for a while; one it opened for itself (to record a failure) is closed."""
+        if book is self:
+            yield
+            return
+        book.con = self.con
+        try:
+            yield
+        finally:
+            if book.con is not None and book.con is not self.con:
+                book.con.close()
+            book.con = None
 
     def _fail(self, error: BaseException, status: str, exit_code: int, message: str) -> None:
         self.validations.absorb(error)
@@ -301,9 +347,21 @@ class RunBook:
             record_models_fingerprint(self.con, models_fingerprint)
             snapshot.mark_generation(self.con, self.run_id)
         self.announce_shifts()
+        self.note_build(built)
+        return built
+
+    def note_build(self, built: BuildResult | None, builder: RunBook | None = None) -> None:
+        """The build this run's data went into (its own, or the one build of a run over
+        several sources, which `builder` ran), or none: nothing changed."""
+        if built is None:
+            self.summary.message = "nothing new: the marts are current and were not rebuilt"
+            return
         self.summary.models_built = built.models_built
         self.summary.tests_passed = built.tests_passed
-        return built
+        if builder is not None and builder is not self:
+            self.summary.message = (
+                f"the models were built once for every source of this run, in run {builder.run_id}"
+            )
 
     def announce_shifts(self) -> None:
         """Each tone shift not announced before, once (flows/shift_alerts.py)."""
@@ -365,25 +423,36 @@ class RunBook:
         self.summary.warnings += [drift.line() for drift in drifts]
         settle(self.summary, extracted, drifts)
 
-    def publish(self) -> None:
-        """Records the run as it stands in audit.runs, then publishes the build warehouse
-        when the published file is missing or older (the published file carries this run's
-        audit row), then the exports and the report when they are missing or older, then
-        records the run's final state, in the run log and audit.runs. Until then the run log
-        says the run is running: one killed while publishing is recorded as interrupted by
-        the next run, which finishes the job and removes the half-copied file. A run whose
-        data failed publishes nothing."""
-        settings, summary = self.settings, self.summary
+    @property
+    def held(self) -> bool:
+        """A run whose data failed (exit 5) publishes nothing; one whose source failed (exit
+        4, even 'failed' with nothing read) publishes what it loaded from the raw zone."""
+        return self.summary.exit_code == EXIT_DATA or not self.settings.publish
+
+    def publish(self, alongside: Sequence[RunBook] = ()) -> None:
+        """Records the run (and the runs `alongside`, built with it) as it stands in
+        audit.runs, then publishes the build warehouse when the published file is missing or
+        older (the published file carries their audit rows), then the exports and the report
+        when they are missing or older, then records the runs' final state, in the run log
+        and audit.runs. Until then the run log says a run is running: one killed while
+        publishing is recorded as interrupted by the next run, which finishes the job and
+        removes the half-copied file. A run whose data failed publishes nothing; the others
+        publish once, together."""
+        settings = self.settings
         con = self.con
         assert con is not None
-        # a run whose data failed (exit 5) publishes nothing; one whose source failed
-        # (exit 4, even 'failed' with nothing read) publishes what it loaded from the raw zone
-        held = summary.exit_code == EXIT_DATA or not settings.publish
-        record(con, settings, summary, self.validations, self.end_line if held else None)
-        if held:
+        books = [*alongside, self]
+        publishing = [book for book in books if not book.held]
+        if self.summary.command == REBUILD and len(publishing) < len(books):
+            publishing = []  # a rebuild publishes every source or nothing
+        for book in books:
+            end_line = None if book in publishing else book.end_line
+            record(con, book.settings, book.summary, book.validations, end_line)
+        if not publishing:
             return
         snapshot.remove_leftovers(settings.warehouse_path)
         current = snapshot.generation(con)
+        published = False
         with self.timed("publish"):
             if current is not None and (
                 snapshot.published_generation(settings.build_path, settings.warehouse_path)
@@ -393,11 +462,14 @@ class RunBook:
                 self.con = None
                 failpoint("publish")
                 snapshot.publish(settings.build_path, settings.warehouse_path, current)
-                summary.published = True
+                published = True
                 self.con = con = open_build(settings.build_path, settings.warehouse_path)
             if settings.warehouse_path.exists():
-                summary.published |= publish_exports(con, settings, summary.run_id, current)
-        record(con, settings, summary, None, self.end_line)
+                run_id = publishing[-1].run_id
+                published |= publish_exports(con, settings, run_id, current)
+        for book in publishing:
+            book.summary.published = published
+            record(con, book.settings, book.summary, None, book.end_line)
 
 
 @dataclass

@@ -47,8 +47,8 @@ class Settings:
     # False for `readouts rebuild`: build from the raw zone without fetching
     extract: bool = True
     retry_set_aside: bool = False
-    # False for the runs of a rebuild over several sources but the last: readers never see
-    # a warehouse that holds only some of them
+    # False for the runs of a rebuild that stopped at a failed source: readers never see a
+    # warehouse that holds only some of the sources
     publish: bool = True
     # the dbt project a run builds with (READOUTS_DBT_PROJECT: a copy, to try rule changes)
     dbt_project: Path = SQL_DIR

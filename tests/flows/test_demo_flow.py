@@ -33,7 +33,11 @@ def test_demo_builds_calls_and_counts_everything(demo_run):
         36,
         6,
     )
-    assert summary.calls == 23
+    calls = dict(
+        query(settings.warehouse_path, "select source, count(*) from marts.calls group by 1")
+    )
+    assert calls["kremlin"] == 23
+    assert summary.calls == sum(calls.values())  # the warehouse in all, built once for every source
     assert summary.calls_to_review == 1
     kinds = dict(
         query(
@@ -144,6 +148,32 @@ def test_the_demo_shows_one_readout_in_two_languages(demo_run):
         )
     )
     assert kinds == {"foreign": 3, "domestic": 1}
+
+
+def test_the_demo_builds_and_publishes_once_for_every_source(demo_run):
+    """Each source loads under its own run; the last one's run builds the models and
+    publishes them, once, and every run records that build."""
+    settings, sources = demo_run
+    runs = sources.summaries
+    assert [s.source for s in runs] == ["kremlin", "whitehouse", "kremlin_ru"]
+    assert [("build" in s.stage_seconds, "publish" in s.stage_seconds) for s in runs] == [
+        (False, False),
+        (False, False),
+        (True, True),
+    ]
+    assert all(s.stage_seconds.get("load") is not None for s in runs)
+    built = {(s.models_built, s.tests_passed) for s in runs}
+    assert len(built) == 1 and min(built.pop()) > 0
+    assert all(s.published for s in runs)
+    assert all(f"in run {runs[-1].run_id}" in s.message for s in runs[:-1])
+    assert len({s.calls for s in runs}) == 1
+    # the published file carries every run's audit row, final
+    audited = query(
+        settings.warehouse_path, "select run_id, status, models_built, tests_passed from audit.runs"
+    )
+    assert sorted(audited) == sorted(
+        (s.run_id, "success", s.models_built, s.tests_passed) for s in runs
+    )
 
 
 def test_each_run_has_one_start_line_and_one_end_line(demo_run):

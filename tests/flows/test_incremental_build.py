@@ -2,8 +2,9 @@
 raw.pending_items (sql/macros/incremental.sql), and gives the same warehouse as a full
 rebuild (`dbt build --full-refresh`), every intermediate and mart table, every row: on the
 real corpus loaded in three batches with edits (an item with fewer sentences, an item that
-stops being a call and becomes one again), and on both sources' corpora run one source after
-the other; and a run killed during its incremental build converges on the next run."""
+stops being a call and becomes one again), and on both sources' corpora, the second added by
+the one build of a run over both; and a run killed during its incremental build converges on
+the next run."""
 
 from __future__ import annotations
 
@@ -188,8 +189,8 @@ def test_edited_items_leave_no_stale_rows(batches_built) -> None:
 def test_two_sources_built_one_after_the_other_equal_a_full_rebuild(
     both_sources_run, tmp_path
 ) -> None:
-    """The second source's build in a run over all sources is incremental over the first's
-    tables."""
+    """The one build of a run over both sources, which loads the second, is incremental over
+    the tables an earlier run of the first built."""
     full = tmp_path / "full.duckdb"
     shutil.copyfile(both_sources_run.warehouse_path, full)
     build(full, DbtPaths(tmp_path / "dbt"), full_refresh=True)

@@ -434,6 +434,7 @@ def test_entries_whose_only_page_file_is_missing_fail_the_run_until_they_land_ag
 
 
 def test_rebuild_rebuilds_every_source_and_publishes_once(tmp_path, tally, monkeypatch):
+    from flows import run_book
     from flows.cli import _rebuild
     from flows.demo.run import demo_base_urls, demo_pages
     from flows.pipeline import run_sources_flow
@@ -457,8 +458,17 @@ def test_rebuild_rebuilds_every_source_and_publishes_once(tmp_path, tally, monke
             publish(build, target, generation)
 
         monkeypatch.setattr(snapshot, "publish", counted)
+        builds = []
+        build_models = run_book.build_models
+
+        def counted_build(settings, full_refresh=False):
+            builds.append(full_refresh)
+            return build_models(settings, full_refresh)
+
+        monkeypatch.setattr(run_book, "build_models", counted_build)
         assert _rebuild(settings) == 0
         assert published == [before]  # once, with both sources
+        assert builds == [True]  # once, every row, after both sources loaded
         assert query(settings.warehouse_path, calls) == before
         counts.update(in_warehouse=len(_latest(settings)))
 
