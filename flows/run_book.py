@@ -44,7 +44,11 @@ from flows.publish import snapshot
 from flows.settings import Settings
 from flows.summary import RunSummary, new_run_id
 from flows.tasks import Staged, build_models, publish_exports
-from flows.transform.fingerprint import needs_full_refresh, record_models_fingerprint
+from flows.transform.fingerprint import (
+    forget_incremental_basis,
+    needs_full_refresh,
+    record_models_fingerprint,
+)
 from flows.transform.project import BuildResult
 from flows.transform.source_health import run_drifts
 from flows.validate.drift import Drift, with_drift
@@ -336,6 +340,11 @@ class RunBook:
         full_refresh = self.summary.command in FULL_REFRESH_COMMANDS or needs_full_refresh(
             self.con, models_fingerprint
         )
+        if full_refresh:
+            # a full build killed or failed halfway leaves tables (seeds included) of the
+            # rules it was building; the next build must be a full one too, even if those
+            # rules are reverted meanwhile (found by review)
+            forget_incremental_basis(self.con)
         self.con.close()
         self.con = None
         try:

@@ -25,6 +25,7 @@ from flows.tasks import Loaded, Staged, load
 from flows.transform.fingerprint import (
     marts_are_current,
     models_fingerprint,
+    needs_full_refresh,
     record_models_fingerprint,
 )
 from flows.transform.project import BuildResult, DataTestFailure
@@ -236,3 +237,16 @@ def test_a_load_marks_the_marts_not_current_until_a_build_passes(tmp_path):
         assert loaded(kremlin, [], "d")  # the run after a crash builds
         record_models_fingerprint(con, models)  # what a build that passed records
         assert not loaded(whitehouse, [], "e")
+
+
+def test_a_full_build_that_failed_leaves_the_next_build_full(settings, monkeypatch):
+    """A full build killed or failed halfway leaves tables (seeds included) of the rules it
+    was building: the next build is a full one even if those rules were reverted meanwhile
+    (the fingerprint equals the old incremental basis again)."""
+    with connect(settings.build_path) as con:
+        con.execute("insert or replace into raw.load_state values ('incremental_basis', 'old')")
+    stand = _stand(monkeypatch, {"kremlin": "loads"}, build_fails=True)
+    runs = pipeline.run_sources(settings, ("kremlin",))
+    assert runs.exit_code == EXIT_DATA and stand.builds == [True]  # the rules changed: full
+    with connect(settings.build_path) as con:
+        assert needs_full_refresh(con, "old")  # the rules reverted: still a full build
