@@ -65,7 +65,11 @@ def server_env(directory: Path, **extra: str) -> dict[str, str]:
     PREFECT_ settings, the project's quiet defaults, a Prefect home of the test's own, no UI."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
     env.update(prefect_env.QUIET_DEFAULTS)
-    env.update(PREFECT_HOME=str(directory / "prefect-home"), PREFECT_UI_ENABLED="false", **extra)
+    env.update(PREFECT_HOME=str(directory / "prefect-home"), PREFECT_UI_ENABLED="false")
+    # On a crowded test machine the server's SQLite answers some writes with "database is
+    # locked" (a 500): the clients, a stopped flow run reporting its crash among them, retry
+    # those as they retry a 503 instead of losing the state.
+    env.update(PREFECT_CLIENT_RETRY_EXTRA_CODES="500", **extra)
     return env
 
 
