@@ -60,6 +60,14 @@ def _differences(a: Path, b: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+def _differences_from_a_full_rebuild(path: Path, tmp_path: Path) -> dict[str, tuple[int, int]]:
+    """The incremental warehouse at `path` against a copy rebuilt with --full-refresh."""
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    shutil.copyfile(path, rebuilt)
+    build(rebuilt, DbtPaths(tmp_path / "rebuilt-dbt"), full_refresh=True)
+    return _differences(path, rebuilt)
+
+
 def test_an_edit_that_moves_a_call_to_another_counterpart_and_month_leaves_nothing_stale(
     tmp_path,
 ):
@@ -78,10 +86,7 @@ def test_an_edit_that_moves_a_call_to_another_counterpart_and_month_leaves_nothi
         load_staged(con, batch, reference_fingerprint="test")
     build(path, paths)  # incremental: the tables exist and three items are pending
 
-    rebuilt = tmp_path / "rebuilt.duckdb"
-    shutil.copyfile(path, rebuilt)
-    build(rebuilt, DbtPaths(tmp_path / "rebuilt-dbt"), full_refresh=True)
-    assert _differences(path, rebuilt) == {}
+    assert _differences_from_a_full_rebuild(path, tmp_path) == {}
 
     with duckdb.connect(str(path), read_only=True) as con:
         keys = con.execute(
@@ -130,10 +135,7 @@ def test_a_counterparts_name_changed_by_one_source_is_recomputed_in_every_source
         load_staged(con, batch, reference_fingerprint="test")
     build(path, paths)  # incremental: only the English items are pending
 
-    rebuilt = tmp_path / "rebuilt.duckdb"
-    shutil.copyfile(path, rebuilt)
-    build(rebuilt, DbtPaths(tmp_path / "rebuilt-dbt"), full_refresh=True)
-    assert _differences(path, rebuilt) == {}
+    assert _differences_from_a_full_rebuild(path, tmp_path) == {}
     with duckdb.connect(str(path), read_only=True) as con:
         names = con.execute(
             "select distinct source, counterpart_name from marts.tone_by_country_month "
