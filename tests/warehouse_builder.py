@@ -96,3 +96,46 @@ def call(item_id: str, *sentences: str) -> FeedItem:
         "Vladimir Putin had a telephone conversation with President of Finland Sauli Niinisto.",
         list(sentences),
     )
+
+
+MODEL_SCHEMAS = ("intermediate", "marts")
+
+
+def _model_tables_of(con: duckdb.DuckDBPyConnection, catalog: str) -> set[str]:
+    return {
+        f"{schema}.{table}"
+        for schema, table in con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            f"where database_name = '{catalog}' and schema_name in {MODEL_SCHEMAS}"
+        ).fetchall()
+    }
+
+
+def model_differences(a: Path, b: Path) -> dict[str, tuple[int, int]]:
+    """Per model table, the rows of one warehouse missing from the other, both ways (bags:
+    EXCEPT ALL), where there are any."""
+    con = duckdb.connect()
+    con.execute(f"attach '{a}' as a (read_only)")
+    con.execute(f"attach '{b}' as b (read_only)")
+    found = {}
+    for table in sorted(_model_tables_of(con, "a") | _model_tables_of(con, "b")):
+        counts = tuple(
+            con.execute(
+                f"select count(*) from (from {x}.{table} except all from {y}.{table})"
+            ).fetchone()[0]
+            for x, y in (("a", "b"), ("b", "a"))
+        )
+        if any(counts):
+            found[table] = counts
+    con.close()
+    return found
+
+
+def differences_from_a_full_rebuild(path: Path, directory: Path) -> dict[str, tuple[int, int]]:
+    """The incremental warehouse at `path` against a copy of it (in `directory`) rebuilt
+    with --full-refresh."""
+    directory.mkdir(parents=True, exist_ok=True)
+    rebuilt = directory / "rebuilt.duckdb"
+    shutil.copyfile(path, rebuilt)
+    build(rebuilt, DbtPaths(directory / "rebuilt-dbt"), full_refresh=True)
+    return model_differences(path, rebuilt)

@@ -29,9 +29,8 @@ from flows.transform.fingerprint import (
 from flows.transform.project import DbtPaths, build
 from tests.corpus_feed import corpus_items
 from tests.reliability.crashes import content_fingerprints, killed_run
-from tests.warehouse_builder import staged_batch
+from tests.warehouse_builder import MODEL_SCHEMAS, model_differences, staged_batch
 
-MODEL_SCHEMAS = ("intermediate", "marts")
 NEWEST = 10
 
 
@@ -41,37 +40,6 @@ def _model_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         for schema, table in con.execute(
             "select schema_name, table_name from duckdb_tables() "
             f"where schema_name in {MODEL_SCHEMAS} order by all"
-        ).fetchall()
-    ]
-
-
-def differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
-    """Per model table, the rows of one warehouse missing from the other, both ways (bags:
-    EXCEPT ALL), where there are any."""
-    con = duckdb.connect()
-    con.execute(f"attach '{incremental}' as inc (read_only)")
-    con.execute(f"attach '{full}' as rebuilt (read_only)")
-    tables = sorted(set(_model_tables_of(con, "inc")) | set(_model_tables_of(con, "rebuilt")))
-    found = {}
-    for table in tables:
-        only_inc, only_full = (
-            con.execute(
-                f"select count(*) from (from {a}.{table} except all from {b}.{table})"
-            ).fetchone()[0]
-            for a, b in (("inc", "rebuilt"), ("rebuilt", "inc"))
-        )
-        if only_inc or only_full:
-            found[table] = (only_inc, only_full)
-    con.close()
-    return found
-
-
-def _model_tables_of(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
-    return [
-        f"{schema}.{table}"
-        for schema, table in con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            f"where database_name = '{catalog}' and schema_name in {MODEL_SCHEMAS}"
         ).fetchall()
     ]
 
@@ -164,7 +132,7 @@ def test_incremental_builds_equal_a_full_rebuild_on_the_corpus(batches_built) ->
         tables = _model_tables(con)
         assert "marts.calls" in tables and "intermediate.int_call_sentences" in tables
         assert con.execute("select count(*) from raw.pending_items").fetchone()[0] == 0
-    assert differences(batches_built["incremental"], batches_built["full"]) == {}
+    assert model_differences(batches_built["incremental"], batches_built["full"]) == {}
 
 
 def test_a_run_lists_only_the_items_it_loaded(batches_built) -> None:
@@ -194,7 +162,7 @@ def test_two_sources_built_one_after_the_other_equal_a_full_rebuild(
     full = tmp_path / "full.duckdb"
     shutil.copyfile(both_sources_run.warehouse_path, full)
     build(full, DbtPaths(tmp_path / "dbt"), full_refresh=True)
-    assert differences(both_sources_run.warehouse_path, full) == {}
+    assert model_differences(both_sources_run.warehouse_path, full) == {}
 
 
 def _corpus_pages(newest_left_out: int) -> dict[str, bytes]:

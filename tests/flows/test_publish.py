@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema.core import load_schema
 
 from flows.cli import main
 from flows.publish.charts import check_spec
@@ -268,6 +270,7 @@ def _check_specs(con) -> list:
     report = build_report(con, "run-test")
     assert len(report.charts) >= 5
     for chart in report.charts:
+        validate_jsonschema(chart.spec, load_schema())  # Vega-Lite's schema, as render skips it
         assert check_spec(chart.spec) == [], chart.name
         # a time axis shows each month once
         months = re.findall(

@@ -6,16 +6,17 @@ every row. (The corpus in three batches, through the flow: tests/flows/test_incr
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import duckdb
 
 from flows.demo.atom_pages import FeedItem
 from flows.load.loader import load_staged
 from flows.load.warehouse import connect, ensure_schema, transaction
 from flows.transform.project import DbtPaths, build
-from tests.warehouse_builder import build_warehouse, staged_batch
+from tests.warehouse_builder import (
+    build_warehouse,
+    differences_from_a_full_rebuild,
+    staged_batch,
+)
 
 JUNE = "2021-06-30T16:10:00+04:00"
 AUGUST = "2021-08-12T18:00:00+04:00"
@@ -30,42 +31,6 @@ def _call(item_id: str, stamp: str, office: str, country: str, words: str) -> Fe
         f"Vladimir Putin had a telephone conversation with {office} of {country}.",
         [f"The conversation was {words}."],
     )
-
-
-def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> set[str]:
-    return {
-        f"{schema}.{table}"
-        for schema, table in con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            f"where database_name = '{catalog}' and schema_name in ('intermediate', 'marts')"
-        ).fetchall()
-    }
-
-
-def _differences(a: Path, b: Path) -> dict[str, tuple[int, int]]:
-    con = duckdb.connect()
-    con.execute(f"attach '{a}' as a (read_only)")
-    con.execute(f"attach '{b}' as b (read_only)")
-    found = {}
-    for table in sorted(_tables(con, "a") | _tables(con, "b")):
-        counts = tuple(
-            con.execute(
-                f"select count(*) from (from {x}.{table} except all from {y}.{table})"
-            ).fetchone()[0]
-            for x, y in (("a", "b"), ("b", "a"))
-        )
-        if any(counts):
-            found[table] = counts
-    con.close()
-    return found
-
-
-def _differences_from_a_full_rebuild(path: Path, tmp_path: Path) -> dict[str, tuple[int, int]]:
-    """The incremental warehouse at `path` against a copy rebuilt with --full-refresh."""
-    rebuilt = tmp_path / "rebuilt.duckdb"
-    shutil.copyfile(path, rebuilt)
-    build(rebuilt, DbtPaths(tmp_path / "rebuilt-dbt"), full_refresh=True)
-    return _differences(path, rebuilt)
 
 
 def test_an_edit_that_moves_a_call_to_another_counterpart_and_month_leaves_nothing_stale(
@@ -86,7 +51,7 @@ def test_an_edit_that_moves_a_call_to_another_counterpart_and_month_leaves_nothi
         load_staged(con, batch, reference_fingerprint="test")
     build(path, paths)  # incremental: the tables exist and three items are pending
 
-    assert _differences_from_a_full_rebuild(path, tmp_path) == {}
+    assert differences_from_a_full_rebuild(path, tmp_path) == {}
 
     with duckdb.connect(str(path), read_only=True) as con:
         keys = con.execute(
@@ -135,7 +100,7 @@ def test_a_counterparts_name_changed_by_one_source_is_recomputed_in_every_source
         load_staged(con, batch, reference_fingerprint="test")
     build(path, paths)  # incremental: only the English items are pending
 
-    assert _differences_from_a_full_rebuild(path, tmp_path) == {}
+    assert differences_from_a_full_rebuild(path, tmp_path) == {}
     with duckdb.connect(str(path), read_only=True) as con:
         names = con.execute(
             "select distinct source, counterpart_name from marts.tone_by_country_month "

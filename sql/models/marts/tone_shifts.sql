@@ -2,10 +2,12 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ forget_touched_counterparts() }}"
+    pre_hook="{{ forget_touched_since() }}",
+    post_hook="{{ rename_kept_counterparts(ref('call_counterparts')) }}"
 ) }}
 -- depends_on: {{ ref('stg_item_counterparts') }}
 -- depends_on: {{ source('raw', 'pending_items') }}
+-- depends_on: {{ source('raw', 'item_versions') }}
 -- One row per call, counterpart and kind of change of tone against that counterpart's own
 -- earlier calls in the same government's readouts (a government's readouts in several
 -- languages are one history: the government is the source's country). The baseline is the
@@ -29,9 +31,21 @@ calls as (
     inner join governments as g on g.source = t.source
     inner join {{ ref('call_counterparts') }} as cc
         on cc.source = t.source and cc.item_id = t.item_id
-    -- incremental by counterpart (sql/macros/incremental.sql): a build recomputes the whole
-    -- history of each counterpart a pending item names, and only theirs
-    where {{ is_touched_counterpart('cc.counterpart_key') }}
+    -- incremental by counterpart and date (sql/macros/incremental.sql): a call's shifts
+    -- depend only on the same counterpart's earlier calls within the rules' windows, so a
+    -- build recomputes the calls on or after the earliest date a pending item touches, from
+    -- the calls of the longest window before it
+    where {{ is_touched_since(
+        'cc.counterpart_key',
+        't.call_date',
+        "select max(window_days) from " ~ ref('stg_tone_shift_rules')
+    ) }}
+),
+
+-- the calls whose shifts this build computes
+subjects as (
+    select * from calls as c
+    where {{ is_touched_since('c.counterpart_key', 'c.call_date') }}
 ),
 
 signals as (
@@ -75,7 +89,7 @@ history_signals as (
 baseline_days as (
     select c.source, c.item_id, c.counterpart_key, r.kind, r.threshold, r.min_baseline, r.signals, h.*
         exclude (government, counterpart_key)
-    from calls as c
+    from subjects as c
     inner join {{ ref('stg_tone_shift_rules') }} as r on true
     inner join history as h
         on h.government = c.government
@@ -182,8 +196,11 @@ evidence as (
     select source, item_id, list(sentence_text order by sentence_no) as sentences
     from (
         select distinct source, item_id, sentence_no, sentence_text
-        from {{ ref('tone_evidence') }}
+        from {{ ref('tone_evidence') }} as e
         where label_kind in ('descriptor', 'signal')
+            and exists (
+                select 1 from subjects as s where s.source = e.source and s.item_id = e.item_id
+            )
     )
     group by all
 )
