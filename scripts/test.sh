@@ -7,7 +7,8 @@
 # flow test waits on a server, a subprocess or dbt's threads, so 3 keep 2 cores busy); the
 # tests that share a session-scoped run share a worker, and the longest start first
 # (tests/conftest.py orders them; --no-loadscope-reorder keeps that order). The fast tier
-# runs in this process. Other arguments go to pytest.
+# runs in READOUTS_FAST_WORKERS workers (2 by default: its tests compute rather than wait,
+# one worker per core). Other arguments go to pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 started=$SECONDS
@@ -16,7 +17,7 @@ workers=(-n "${READOUTS_TEST_WORKERS:-3}" --dist loadgroup --no-loadscope-reorde
 if [ "${1:-}" = "--fast" ]; then
     shift
     tier=(tests/unit)
-    workers=()
+    workers=(-n "${READOUTS_FAST_WORKERS:-2}")
 elif ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     # The report test opens the HTML report in Debian's headless Chromium.
     echo "installing chromium for the report test (apt-get)..."

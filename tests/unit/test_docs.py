@@ -40,11 +40,12 @@ def test_ci_runs_exactly_the_readmes_test_command():
 
 def test_the_full_suite_runs_in_workers_and_prints_its_15_slowest_tests():
     """docs/tests.md: the full suite in pytest-xdist workers, the tests that share a run on one
-    worker; both tiers print their 15 slowest tests and their time."""
+    worker; the fast tier in one worker per core; both tiers print their 15 slowest tests and
+    their time."""
     script = (PROJECT_ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
     assert '-n "${READOUTS_TEST_WORKERS:-3}" --dist loadgroup' in script
     assert "--durations=15" in script and "took $((SECONDS - started)) s" in script
-    assert "tier=(tests/unit)" in script
+    assert 'tier=(tests/unit)\n    workers=(-n "${READOUTS_FAST_WORKERS:-2}")' in script
     conftest = (PROJECT_ROOT / "tests" / "conftest.py").read_text(encoding="utf-8")
     assert '_SHARED_RUNS = ("both_sources_run", "corpus_run", "demo_run")' in conftest
     assert "pytest-xdist" in (PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
