@@ -3,7 +3,7 @@
     list once a build has passed. An incremental build recomputes only those items: each
     per-item model first deletes their rows (so an edited item with fewer sentences, or an
     item that is no longer a call, leaves nothing stale), then inserts what its query gives
-    for them. A full refresh (`--full-refresh`: a change of models or rules, `readouts
+    for them. The models keyed by counterpart recompute what those items touch (below). A full refresh (`--full-refresh`: a change of models or rules, `readouts
     rebuild`, `readouts build`) rebuilds every row. -#}
 
 {#- A predicate on the rows of `alias`: true for every row in a full build, and only for the
@@ -79,7 +79,8 @@
     counterpart's earlier calls (marts.tone_shifts) recomputes the rows on or after that
     date and keeps the rest. The dates are read from raw.item_versions itself: the staging
     view numbers the versions of the whole warehouse to find each item's newest. A version
-    with no date contributes none (a call without a date has no baseline and is in none). -#}
+    loaded and later quarantined is gone from raw.item_versions with its date; such a load
+    forces a full build (flows/tasks.py), so no incremental build needs it. -#}
 {% macro touched_counterpart_dates() -%}
     select coalesce(p.country_code, p.organisation) as counterpart_key,
         min(v.published_date_local) as touched_from
@@ -117,9 +118,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The post-hook of a model that keeps a touched counterpart's earlier rows: those rows
-    take the counterpart's name as it is now (chosen across every source's calls, which a
-    pending item can change). -#}
+{#- The post-hook of a model that keeps a touched counterpart's earlier rows: every row
+    whose name is not the counterpart's name as it is now (chosen across every source's
+    calls, which a pending item can change) takes that name; only a touched counterpart's
+    kept rows can differ. -#}
 {% macro rename_kept_counterparts(names) -%}
     {%- if is_incremental() -%}
         update {{ this }} as t set counterpart_name = n.counterpart_name

@@ -104,3 +104,37 @@ def test_a_counterpart_renamed_by_later_calls_is_renamed_in_its_earlier_shifts(t
 
     assert differences_from_a_full_rebuild(path, tmp_path / "rebuilt") == {}
     assert {name for *_, name in _shifts(path, "GE")} == {"South Ossetia"}
+
+
+def test_a_call_naming_two_people_of_one_country_is_one_call_of_that_counterpart(tmp_path):
+    """A readout that names the President and the President-Elect of Turkmenistan (as the
+    corpus's item 67988 does) is one call with TM: one row per kind, a baseline of days."""
+    president = "President of Turkmenistan Gurbanguly Berdimuhamedov"
+    both = f"{president} and President-Elect of Turkmenistan Serdar Berdimuhamedov"
+
+    def call(item_id: str, day: str, who: str, words: str) -> FeedItem:
+        stamp = f"2021-06-0{day}T16:10:00+04:00"
+        return FeedItem(
+            item_id,
+            f"Telephone conversation with {who}",
+            stamp,
+            stamp,
+            f"Vladimir Putin had a telephone conversation with {who}.",
+            [f"The conversation was {words}."],
+        )
+
+    calls = [call(f"4{n}", str(n + 1), president, "businesslike") for n in range(3)]
+    build_warehouse([*calls, call("43", "4", both, "frank")], tmp_path).close()
+
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        named = con.execute(
+            "select count(*) from marts.call_counterparts where item_id = '43'"
+        ).fetchone()[0]
+        rows = con.execute(
+            "select kind, baseline_calls, labels from marts.tone_shifts where item_id = '43'"
+        ).fetchall()
+    assert named == 2  # two people, one counterpart
+    kinds = [kind for kind, _, _ in rows]
+    assert "new_descriptor" in kinds and len(kinds) == len(set(kinds))
+    assert {baseline for _, baseline, _ in rows} == {3}
+    assert all(len(labels) == len(set(labels)) for _, _, labels in rows)

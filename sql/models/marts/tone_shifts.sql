@@ -3,7 +3,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ forget_touched_since() }}",
-    post_hook="{{ rename_kept_counterparts(ref('call_counterparts')) }}"
+    post_hook="{{ rename_kept_counterparts(ref('int_call_counterpart_keys')) }}"
 ) }}
 -- depends_on: {{ ref('stg_item_counterparts') }}
 -- depends_on: {{ source('raw', 'pending_items') }}
@@ -29,7 +29,8 @@ calls as (
         cc.organisation
     from {{ ref('call_tone') }} as t
     inner join governments as g on g.source = t.source
-    inner join {{ ref('call_counterparts') }} as cc
+    -- one row per call and counterpart, however many of the counterpart's people it names
+    inner join {{ ref('int_call_counterpart_keys') }} as cc
         on cc.source = t.source and cc.item_id = t.item_id
     -- incremental by counterpart and date (sql/macros/incremental.sql): a call's shifts
     -- depend only on the same counterpart's earlier calls within the rules' windows, so a
