@@ -3,8 +3,9 @@
     list once a build has passed. An incremental build recomputes only those items: each
     per-item model first deletes their rows (so an edited item with fewer sentences, or an
     item that is no longer a call, leaves nothing stale), then inserts what its query gives
-    for them. The models keyed by counterpart recompute what those items touch (below). A full refresh (`--full-refresh`: a change of models or rules, `readouts
-    rebuild`, `readouts build`) rebuilds every row. -#}
+    for them. The models keyed by counterpart recompute what those items touch (below). A
+    full refresh (`--full-refresh`: a change of models or rules, `readouts rebuild`,
+    `readouts build`) rebuilds every row. -#}
 
 {#- A predicate on the rows of `alias`: true for every row in a full build, and only for the
     pending items' rows in an incremental one. The source is named in both cases so that
@@ -35,13 +36,13 @@
 {%- endmacro %}
 
 {#- The counterparts whose rows a build must recompute in a model keyed by counterpart
-    (the marts that aggregate calls by counterpart and month or period): those every version of
-    a pending item names, so that an edit that changes or drops a counterpart, or moves a
-    call to another month, recomputes the old one's rows as well as the new one's. Every
-    source's and every government's rows of such a counterpart are recomputed, not only
-    the pending item's source's: the rows carry the counterpart's name, chosen across
-    every source's calls (int_call_counterpart_keys), which a call in one source can
-    change for all. -#}
+    (the marts that aggregate calls by counterpart and month or period): those every
+    version of a pending item names, so that an edit that changes or drops a counterpart,
+    or moves a call to another month, recomputes the old one's rows as well as the new
+    one's. Every source's and every government's rows of such a counterpart are
+    recomputed, not only the pending item's source's: the rows carry the counterpart's
+    name, chosen across every source's calls (int_call_counterpart_keys), which a call in
+    one source can change for all. -#}
 {% macro touched_counterparts() -%}
     select distinct coalesce(p.country_code, p.organisation) as counterpart_key
     from {{ ref('stg_item_counterparts') }} as p
