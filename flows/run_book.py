@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import duckdb
 from prefect.artifacts import create_markdown_artifact
+from prefect.context import FlowRunContext
 from prefect.exceptions import TerminationSignal
 from prefect.states import Completed, Failed, State
 
@@ -537,11 +538,21 @@ def failed_unexpectedly(settings: Settings, command: str, source: str, error: Ex
     return summary
 
 
+# The summary each flow run of this process ended with, by flow run id. When the server
+# answers a final state write with an error (SQLite's "database is locked" under load) after
+# committing it, the client's retry is rejected (a terminal state stays) and the engine hands
+# back the server's copy of the state, which carries no data.
+_ENDED_WITH: dict[object, RunSummary | SourcesSummary] = {}
+
+
 def state_of(summary: RunSummary | SourcesSummary) -> State:
     """The Prefect state that says what the exit code says: Completed for 0; Completed
         named Skipped for busy (nothing changed; the next run catches up) and Warned for a
         drift (loaded and published); Failed for every failure. A message that is not plain
     success starts with the exit code ("exit 4: ..."), for the alerts. The summary is its data."""
+    context = FlowRunContext.get()
+    if context is not None and context.flow_run is not None:
+        _ENDED_WITH[context.flow_run.id] = summary
     line = summary.one_line()
     if summary.status == "busy":
         return Completed(
@@ -559,7 +570,11 @@ def state_of(summary: RunSummary | SourcesSummary) -> State:
 
 
 def summary_of(state: State) -> RunSummary | SourcesSummary:
-    """The summary a flow run's final state carries; a bug's exception is raised again."""
+    """The summary a flow run's final state carries (or, when the engine handed back the
+    server's copy of it, the one the flow run ended with); a bug's exception is raised again."""
+    kept = _ENDED_WITH.pop(state.state_details.flow_run_id, None)
+    if state.data is None and kept is not None:
+        return kept
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
         raise result

@@ -86,3 +86,33 @@ def test_a_run_that_read_nothing_of_its_source_says_failed_not_partial(tmp_path)
         EndLine(settings).write(summary)
         (record,) = run_log.latest_records(settings.run_log_path).values()
         assert (record["status"], record["exit_code"]) == (status, outcomes.EXIT_SOURCE)
+
+
+def test_the_summary_survives_a_final_state_handed_back_without_its_data(monkeypatch):
+    """Under load the server can commit a final state and still answer 500 ("database is
+    locked"); the client's retry is then rejected and the engine hands back the server's
+    copy of the state, without data. The exit code still comes from the flow's summary."""
+    from types import SimpleNamespace
+    from uuid import uuid4
+
+    from prefect.client.schemas.objects import StateDetails
+    from prefect.context import FlowRunContext
+    from prefect.exceptions import MissingResult, PrefectException
+    from prefect.states import Completed, Failed
+
+    for summary, copy in (
+        (_summary("success", outcomes.EXIT_OK), Completed),
+        (_summary("partial", outcomes.EXIT_SOURCE), Failed),
+    ):
+        run = uuid4()
+        servers_copy = copy(message="exit", state_details=StateDetails(flow_run_id=run))
+        if copy is Completed:
+            with pytest.raises(MissingResult):
+                servers_copy.result(raise_on_failure=False)
+        with monkeypatch.context() as inside_the_flow_run:
+            flow_run = SimpleNamespace(flow_run=SimpleNamespace(id=run))
+            inside_the_flow_run.setattr(FlowRunContext, "get", lambda f=flow_run: f)
+            state_of(summary)
+        assert summary_of(servers_copy) is summary
+        with pytest.raises(PrefectException):  # kept for one answer: none to hand back now
+            summary_of(servers_copy)
