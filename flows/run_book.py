@@ -6,6 +6,7 @@ Prefect state that says what the exit code says."""
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -541,8 +542,10 @@ def failed_unexpectedly(settings: Settings, command: str, source: str, error: Ex
 # The summary each flow run of this process ended with, by flow run id. When the server
 # answers a final state write with an error (SQLite's "database is locked" under load) after
 # committing it, the client's retry is rejected (a terminal state stays) and the engine hands
-# back the server's copy of the state, which carries no data.
-_ENDED_WITH: dict[object, RunSummary | SourcesSummary] = {}
+# back the server's copy of the state, which carries no data. Only the last few are kept:
+# a scheduled run served in a long-lived process is never asked for its summary.
+_ENDED_WITH: OrderedDict[object, RunSummary | SourcesSummary] = OrderedDict()
+_KEEP_ENDED = 16
 
 
 def state_of(summary: RunSummary | SourcesSummary) -> State:
@@ -553,6 +556,8 @@ def state_of(summary: RunSummary | SourcesSummary) -> State:
     context = FlowRunContext.get()
     if context is not None and context.flow_run is not None:
         _ENDED_WITH[context.flow_run.id] = summary
+        while len(_ENDED_WITH) > _KEEP_ENDED:
+            _ENDED_WITH.popitem(last=False)
     line = summary.one_line()
     if summary.status == "busy":
         return Completed(

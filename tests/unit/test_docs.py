@@ -51,3 +51,18 @@ def test_the_full_suite_runs_in_workers_and_prints_its_15_slowest_tests():
     assert "pytest-xdist" in (PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
     docs = (DOCS / "tests.md").read_text(encoding="utf-8")
     assert "`-n 3 --dist loadgroup`" in docs and "15\nslowest tests" in docs
+
+
+def test_the_first_commands_busy_loops_yield_to_the_suites_other_workers():
+    """docs/tests.md: two busy loops hold both cores while the first command runs; in the full
+    suite (3 workers) they run at the lowest priority, alone at normal priority."""
+    script = (PROJECT_ROOT / "scripts" / "first_command_busy.sh").read_text(encoding="utf-8")
+    assert (
+        "for _ in 1 2; do\n    nice -n \"${BUSY_NICE:-0}\" bash -c 'while :; do :; done' &"
+        in script
+    )
+    test = (PROJECT_ROOT / "tests" / "process" / "test_first_command.py").read_text(
+        encoding="utf-8"
+    )
+    assert '"PYTEST_XDIST_WORKER_COUNT", "1")) >= 3:\n        env["BUSY_NICE"] = "19"' in test
+    assert "`BUSY_NICE=19`" in (DOCS / "tests.md").read_text(encoding="utf-8")

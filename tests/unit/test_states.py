@@ -116,3 +116,20 @@ def test_the_summary_survives_a_final_state_handed_back_without_its_data(monkeyp
         assert summary_of(servers_copy) is summary
         with pytest.raises(PrefectException):  # kept for one answer: none to hand back now
             summary_of(servers_copy)
+
+
+def test_only_the_last_runs_summaries_are_kept_for_a_copy_without_data(monkeypatch):
+    """A scheduled run in a long-lived process is never asked for its summary: what is kept
+    for the server's copy stays bounded, however many runs end."""
+    from types import SimpleNamespace
+    from uuid import uuid4
+
+    from prefect.context import FlowRunContext
+
+    from flows import run_book
+
+    for _ in range(run_book._KEEP_ENDED * 4):
+        flow_run = SimpleNamespace(flow_run=SimpleNamespace(id=uuid4()))
+        monkeypatch.setattr(FlowRunContext, "get", lambda f=flow_run: f)
+        state_of(_summary("success", outcomes.EXIT_OK))
+    assert len(run_book._ENDED_WITH) == run_book._KEEP_ENDED
