@@ -105,8 +105,10 @@ def _transform(data_dir: Path) -> dict:
         env=_env(),
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode != 0:  # say why: a failed build's message is in the child's stderr
+        tail = " ".join((out.stderr or out.stdout).split()[-60:])
+        raise RuntimeError(f"the transform of {data_dir.name} exited {out.returncode}: {tail}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

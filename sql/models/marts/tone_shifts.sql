@@ -86,10 +86,20 @@ history_signals as (
     group by all
 ),
 
--- each call with each kind's rule and the baseline days in that kind's window
-baseline_days as (
-    select c.source, c.item_id, c.counterpart_key, r.kind, r.threshold, r.min_baseline, r.signals, h.*
-        exclude (government, counterpart_key)
+-- the counterpart's descriptors, one row per government, day and descriptor
+history_descriptors as (
+    select distinct c.government, c.counterpart_key, c.call_date, u.descriptor
+    from calls as c, unnest(c.descriptors) as u (descriptor)
+),
+
+-- each call with each kind's rule and the baseline days in that kind's window: not
+-- materialized, because its rows are calls x kinds x baseline days (26.7 million at 100,000
+-- items, with their descriptor lists), more than the build's memory limit holds; each use
+-- below streams it into its own aggregate
+baseline_days as not materialized (
+    select
+        c.source, c.item_id, c.counterpart_key, c.government, r.kind, r.threshold, r.min_baseline,
+        r.signals, h.* exclude (government, counterpart_key)
     from subjects as c
     inner join {{ ref('stg_tone_shift_rules') }} as r on true
     inner join history as h
@@ -99,7 +109,7 @@ baseline_days as (
         and h.call_date >= c.call_date - r.window_days
 ),
 
-baselines as (
+baseline_stats as (
     select
         source,
         item_id,
@@ -112,20 +122,36 @@ baselines as (
         max(call_date) as baseline_to,
         avg(has_descriptor::integer) as descriptor_share,
         avg(warmth) as baseline_warmth,
-        avg(convergence) as baseline_convergence,
-        list_sort(list_distinct(flatten(list(descriptors)))) as baseline_descriptors
+        avg(convergence) as baseline_convergence
     from baseline_days
     group by source, item_id, counterpart_key, kind
     having count(*) >= any_value(min_baseline)
 ),
 
-descriptor_use as (
-    select d.source, d.item_id, d.counterpart_key, d.kind, u.descriptor, count(*) as days
-    from baseline_days as d, unnest(d.descriptors) as u (descriptor)
+-- the baseline days of each descriptor: counted through a join with the days' descriptors,
+-- not by gathering every day's list (a list aggregate holds all its input in memory)
+descriptor_use as materialized (
+    select d.source, d.item_id, d.counterpart_key, d.kind, hd.descriptor, count(*) as days
+    from baseline_days as d
+    inner join history_descriptors as hd
+        on hd.government = d.government
+        and hd.counterpart_key = d.counterpart_key
+        and hd.call_date = d.call_date
     group by all
 ),
 
-signal_use as (
+baselines as materialized (
+    select s.*, coalesce(u.descriptors, []::varchar[]) as baseline_descriptors
+    from baseline_stats as s
+    left join (
+        select
+            source, item_id, counterpart_key, kind, list(descriptor order by descriptor) as descriptors
+        from descriptor_use
+        group by all
+    ) as u using (source, item_id, counterpart_key, kind)
+),
+
+signal_use as materialized (
     select d.source, d.item_id, d.counterpart_key, hs.signal, avg(hs.present::integer) as share
     from baseline_days as d
     inner join calls as c
