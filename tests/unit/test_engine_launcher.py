@@ -146,3 +146,49 @@ def test_serve_starts_each_flow_run_with_the_project_s_engine(monkeypatch):
     starter = runner.EngineCommandStarter(deployment_name="readouts-scheduled/all")
     assert shlex.split(starter._command) == [sys.executable, "-m", "flows.ops.flow_run_engine"]
     assert runner.EngineCommandStarter(command="other")._command == "other"
+
+
+# The engine's console after the worker that read its output exited: Prefect's console
+# handler prints through rich, which turns a broken pipe into SystemExit(1) (and points fd 1
+# at /dev/null, so this runs in a process of its own).
+CONSOLE_AFTER_ITS_READER = """
+import os, sys
+from rich.console import Console
+from flows.ops.flow_run_engine import OutlivesItsReader
+read, write = os.pipe()
+os.close(read)
+stream = os.fdopen(write, "w")
+if sys.argv[1] == "kept":
+    stream = OutlivesItsReader(stream)
+Console(file=stream).print("Crash detected! Execution was aborted by a termination signal.")
+print("went on", file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("output, code", [("kept", 0), ("plain", 1)])
+def test_the_engine_goes_on_to_report_its_end_after_the_worker_stopped_reading(output, code):
+    done = subprocess.run(
+        [sys.executable, "-c", CONSOLE_AFTER_ITS_READER, output],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == code, done.stderr
+    assert ("went on" in done.stderr) == (code == 0)
+
+
+def test_the_engine_keeps_its_output_before_prefect_sets_up_logging(monkeypatch):
+    import io
+
+    from flows.ops import flow_run_engine
+
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    monkeypatch.setattr(flow_run_engine, "run_engine", lambda flow_run_id: None)
+    monkeypatch.setattr(sys, "argv", ["engine", "00000000-0000-0000-0000-000000000000"])
+    flow_run_engine.main()
+    assert isinstance(sys.stdout, flow_run_engine.OutlivesItsReader)
+    assert isinstance(sys.stderr, flow_run_engine.OutlivesItsReader)
+    print("a line", file=sys.stderr)  # the stream's other attributes pass through
+    assert sys.stderr.getvalue() == "a line\n"
