@@ -98,6 +98,11 @@ def _floor(pages: dict[int, bytes]) -> float:
     return time.perf_counter() - started
 
 
+def _failure(done: subprocess.CompletedProcess) -> str:
+    """How a child process ended, with the last words of what it said."""
+    return f"exited {done.returncode}: {' '.join((done.stderr or done.stdout).split()[-60:])}"
+
+
 def _transform(data_dir: Path) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.transform_child", str(data_dir)],
@@ -107,8 +112,7 @@ def _transform(data_dir: Path) -> dict:
         text=True,
     )
     if out.returncode != 0:  # say why: a failed build's message is in the child's stderr
-        tail = " ".join((out.stderr or out.stdout).split()[-60:])
-        raise RuntimeError(f"the transform of {data_dir.name} exited {out.returncode}: {tail}")
+        raise RuntimeError(f"the transform of {data_dir.name} {_failure(out)}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -118,8 +122,7 @@ def _timed_process(command: list[str]) -> float:
         command, cwd=PROJECT_ROOT, env=_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT
     )
     if done.returncode != 0:
-        tail = " ".join((done.stderr or done.stdout).split()[-40:])
-        raise RuntimeError(f"{' '.join(command[1:4])} exited {done.returncode}: {tail}")
+        raise RuntimeError(f"{' '.join(command[1:4])} {_failure(done)}")
     return time.perf_counter() - started
 
 
