@@ -1,6 +1,8 @@
-"""An incremental build does not load the reference seeds again: it runs on the rules of the
-last build that passed, whose tables hold them (issue 26: fixed cost paid once). A seed
-table that is missing (a full build killed while loading them) is loaded again."""
+"""An incremental build does not make the seeds and views again: it runs on the rules and
+models of the last build that passed, whose seed tables hold these CSVs and whose views are
+these queries (issue 26: fixed cost paid once); the views' data tests still run. A seed
+table or a view that is missing (a full build killed halfway) is made again, with the
+others."""
 
 from __future__ import annotations
 
@@ -9,23 +11,40 @@ from flows.transform.project import DbtPaths, build, parsed
 from tests.warehouse_builder import build_warehouse, call
 
 
-def test_an_incremental_build_reuses_the_seeds_and_reloads_a_missing_one(tmp_path):
+def _relation(node) -> str:
+    return f'"{node.schema}"."{node.alias or node.name}"'
+
+
+def test_an_incremental_build_reuses_seeds_and_views_and_remakes_a_missing_one(tmp_path):
     con = build_warehouse(
         [call("1", "The conversation was businesslike and constructive.")], tmp_path
     )
     calls_before = con.execute("select * from marts.calls order by all").fetchall()
     con.close()
     path, paths = tmp_path / "warehouse.duckdb", DbtPaths(tmp_path / "dbt")
-    seeds = [n for n in parsed(path, paths).nodes.values() if n.resource_type == "seed"]
+    nodes = list(parsed(path, paths).nodes.values())
+    seeds = [n for n in nodes if n.resource_type == "seed"]
+    models = [n for n in nodes if n.resource_type == "model"]
+    views = [n for n in models if n.config.materialized == "view"]
+    tests = [n for n in nodes if n.resource_type == "test"]
+    assert seeds and views and len(views) < len(models)
 
     again = build(path, paths)
     assert again.reference_tables == 0
-    assert again.models_built > 0 and again.tests_passed > 0
+    assert again.models_built == len(models) - len(views)
+    assert again.tests_passed == len(tests)  # the views' tests included
     with connect(path) as con:
         assert con.execute("select * from marts.calls order by all").fetchall() == calls_before
-        con.execute(f'drop table "{seeds[0].schema}"."{seeds[0].alias or seeds[0].name}"')
+        con.execute(f"drop table {_relation(seeds[0])}")
 
     reloaded = build(path, paths)
-    assert reloaded.reference_tables == len(seeds) > 0
+    assert reloaded.reference_tables == len(seeds)
+    assert reloaded.models_built == len(models)
+    with connect(path) as con:
+        assert con.execute("select * from marts.calls order by all").fetchall() == calls_before
+        con.execute(f"drop view {_relation(views[0])}")
+
+    remade = build(path, paths)
+    assert (remade.reference_tables, remade.models_built) == (len(seeds), len(models))
     with connect(path) as con:
         assert con.execute("select * from marts.calls order by all").fetchall() == calls_before

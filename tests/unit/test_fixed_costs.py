@@ -18,7 +18,13 @@ import pytest
 
 from flows.settings import PROJECT_ROOT, SQL_DIR
 from flows.transform import project
-from flows.transform.project import DbtPaths, manifest_key, parsed, saved_manifest
+from flows.transform.project import (
+    DbtPaths,
+    dbt_arguments,
+    manifest_key,
+    parsed,
+    saved_manifest,
+)
 
 HEAVY = ("prefect", "great_expectations", "dbt", "polars", "pandas")
 
@@ -199,3 +205,20 @@ def test_readouts_query_imports_no_prefect_ge_dbt_or_polars(tmp_path):
     assert ran["heavy"] == []
     helped = _modules_after(["query", "--help"], tmp_path)
     assert helped["code"] == 0 and helped["heavy"] == []
+
+
+def _file_log_level(arguments: list[str]) -> str:
+    return arguments[arguments.index("--log-level-file") + 1]
+
+
+def test_dbt_logs_each_node_not_each_statement_unless_told(tmp_path, monkeypatch):
+    """At debug, dbt formats and writes every SQL statement to dbt.log: a sixth of a small
+    build's CPU. A run writes info; READOUTS_DBT_LOG_LEVEL brings the statements back."""
+    paths = DbtPaths(tmp_path / "dbt")
+    monkeypatch.delenv("READOUTS_DBT_LOG_LEVEL", raising=False)
+    arguments = dbt_arguments(["build"], paths)
+    assert arguments[0] == "build"
+    assert _file_log_level(arguments) == "info"
+    assert arguments[arguments.index("--log-path") + 1] == str(paths.logs)
+    monkeypatch.setenv("READOUTS_DBT_LOG_LEVEL", "debug")
+    assert _file_log_level(dbt_arguments(["build"], paths)) == "debug"
