@@ -223,3 +223,6 @@ def test_dbt_logs_each_node_not_each_statement_unless_told(tmp_path, monkeypatch
     assert arguments[arguments.index("--log-path") + 1] == str(paths.logs)
     monkeypatch.setenv("READOUTS_DBT_LOG_LEVEL", "debug")
     assert _file_log_level(dbt_arguments(["build"], paths)) == "debug"
+    monkeypatch.setenv("READOUTS_DBT_LOG_LEVEL", "verbose")
+    with pytest.raises(project.ModelBuildError, match="READOUTS_DBT_LOG_LEVEL is 'verbose'"):
+        dbt_arguments(["build"], paths)
