@@ -7,6 +7,7 @@ runs: the caller closes its connection first (flows/pipeline.py) and reopens it 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterator
@@ -203,7 +204,20 @@ def parsed(warehouse: Path, paths: DbtPaths, project_dir: Path = SQL_DIR):
             temporary.replace(cached)
     _PARSED.clear()
     _PARSED[key] = manifest
+    _freeze_what_lives_on()
     return manifest
+
+
+def _freeze_what_lives_on() -> None:
+    """The manifest and the modules imported so far (~650,000 objects) live as long as the
+    process. Frozen, the garbage collector stops walking them at every full collection of
+    a build, which allocates millions of objects: a demo's CPU 28 → 22 s (3 runs each,
+    idle). What an earlier call froze is unfrozen first, so that a manifest replaced by
+    another project's can be collected; then the garbage is collected, so that none is
+    frozen for good."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _close_database() -> None:

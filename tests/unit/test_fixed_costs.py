@@ -6,10 +6,12 @@ benchmarks/RESULTS.md.)"""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -226,3 +228,33 @@ def test_dbt_logs_each_node_not_each_statement_unless_told(tmp_path, monkeypatch
     monkeypatch.setenv("READOUTS_DBT_LOG_LEVEL", "verbose")
     with pytest.raises(project.ModelBuildError, match="READOUTS_DBT_LOG_LEVEL is 'verbose'"):
         dbt_arguments(["build"], paths)
+
+
+class _CyclicManifest(_Manifest):
+    """A manifest that refers to itself, as dbt's graph of nodes does: only the garbage
+    collector frees it, never its reference count alone."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__(body)
+        self.itself = self
+
+
+def test_a_manifest_in_memory_is_frozen_out_of_collections_until_replaced(
+    tmp_path, monkeypatch, fake_dbt
+):
+    """What lives as long as the process is frozen once the manifest is in memory, so that a
+    build's full collections do not walk it; another project's manifest unfreezes it, and
+    the one it replaces is collected."""
+    monkeypatch.setattr(
+        project, "_read_manifest", lambda path: _CyclicManifest(b"saved") if path else None
+    )
+    paths = DbtPaths(tmp_path / "dbt")
+    first = parsed(tmp_path / "one.duckdb", paths, SQL_DIR)
+    assert gc.get_freeze_count() > 0
+    assert not any(thing is first for thing in gc.get_objects()), "the manifest is not frozen"
+    gone = weakref.ref(first)
+    del first
+    second = parsed(tmp_path / "two.duckdb", paths, SQL_DIR)  # another database: another key
+    assert gone() is None, "the replaced manifest was frozen for good"
+    assert not any(thing is second for thing in gc.get_objects())
+    gc.unfreeze()
