@@ -231,8 +231,8 @@ def test_dbt_logs_each_node_not_each_statement_unless_told(tmp_path, monkeypatch
 
 
 class _CyclicManifest(_Manifest):
-    """A manifest that refers to itself, as dbt's graph of nodes does: only the garbage
-    collector frees it, never its reference count alone."""
+    """A manifest that refers to itself: only the garbage collector frees it, never its
+    reference count alone, so a manifest frozen for good would never be freed."""
 
     def __init__(self, body: bytes) -> None:
         super().__init__(body)
@@ -245,9 +245,7 @@ def test_a_manifest_in_memory_is_frozen_out_of_collections_until_replaced(
     """What lives as long as the process is frozen once the manifest is in memory, so that a
     build's full collections do not walk it; another project's manifest unfreezes it, and
     the one it replaces is collected."""
-    monkeypatch.setattr(
-        project, "_read_manifest", lambda path: _CyclicManifest(b"saved") if path else None
-    )
+    monkeypatch.setattr(project, "_read_manifest", lambda path: _CyclicManifest(b"saved"))
     paths = DbtPaths(tmp_path / "dbt")
     first = parsed(tmp_path / "one.duckdb", paths, SQL_DIR)
     assert gc.get_freeze_count() > 0
