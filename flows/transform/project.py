@@ -184,7 +184,8 @@ def parsed(warehouse: Path, paths: DbtPaths, project_dir: Path = SQL_DIR):
     this process and in the project's target/manifests/ for the next ones, which pass it to
     dbtRunner and never parse. dbt's own partial parsing does not survive a change of
     warehouse path (it hashes the profile), and a full parse is most of a small build's time
-    (~5 s idle, ~16 s with both cores busy)."""
+    (~5 s idle, ~16 s with both cores busy). A manifest newly in memory freezes what
+    lives on (`_freeze_what_lives_on`)."""
     cached = saved_manifest(warehouse, project_dir)
     key = cached.stem
     if key in _PARSED:
