@@ -36,7 +36,6 @@ from flows.normalize.stage import StagedBatch, stage_pages
 from flows.ops.memory import release_freed_memory
 from flows.ops.outcomes import ExpectedFailure
 from flows.publish.exports import export_marts, exports_generation
-from flows.publish.report import write_report
 from flows.settings import Settings
 from flows.sources import get_source
 from flows.transform.fingerprint import (
@@ -177,7 +176,8 @@ def validate(
             record_failures(con, settings.source, blamed, run_id, failed.first_line)
         raise
     finally:
-        release_freed_memory()
+        if batch.pages_normalised:  # nothing validated, nothing freed: no full collection
+            release_freed_memory()
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,10 @@ def publish_exports(
         and report.stat().st_mtime >= published.stat().st_mtime
     ):
         return False
+    # The report's charts (altair) cost ~0.3 s to import: only a run that rewrites the
+    # report pays it, not every run that finds nothing new.
+    from flows.publish.report import write_report
+
     export_marts(con, settings.exports_dir, run_id, generation)
     write_report(con, report, run_id)
     return True

@@ -256,3 +256,34 @@ def test_a_manifest_in_memory_is_frozen_out_of_collections_until_replaced(
     assert gone() is None, "the replaced manifest was frozen for good"
     assert not any(thing is second for thing in gc.get_objects())
     gc.unfreeze()
+
+
+def test_a_run_imports_the_reports_charts_only_to_rewrite_the_report():
+    """Every `readouts run` imports the flows; altair (the report's charts, ~0.3 s) waits
+    until a run rewrites the report, so that a run that finds nothing does not pay it."""
+    code = "import sys, flows.pipeline; print('altair' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("pages", "collected"), [(0, False), (3, True)])
+def test_memory_is_handed_back_after_validating_pages_and_not_after_nothing(
+    tmp_path, monkeypatch, pages, collected
+):
+    """A full collection costs ~0.3 s of a run that finds nothing (its heap is not frozen:
+    no manifest was read), and validating nothing freed nothing."""
+    from flows import tasks
+    from flows.normalize.stage import StagedBatch
+    from flows.settings import Settings
+    from flows.validate.staged import ValidationOutcome
+
+    calls = []
+    monkeypatch.setattr(tasks, "release_freed_memory", lambda: calls.append(True))
+    monkeypatch.setattr(tasks, "validate_staged", lambda batch, source: ValidationOutcome([], {}))
+    monkeypatch.setattr(tasks, "get_source", lambda name, reference_dir: None)
+    settings = Settings(source="kremlin", data_dir=tmp_path)
+    batch = StagedBatch(tmp_path / "staged", pages_normalised=pages)
+    tasks.validate.__wrapped__(None, settings, batch, "run")
+    assert bool(calls) is collected
