@@ -29,6 +29,11 @@ def accepted_values(column: dict) -> list | None:
     return None
 
 
+def never_empty(column: dict) -> bool:
+    """The column is declared not_null in the model's contract (DuckDB refuses a NULL)."""
+    return any(c.get("type") == "not_null" for c in column.get("constraints", []))
+
+
 def render_dictionary(directory: Path = MARTS_DIR) -> str:
     lines = [
         "# Data dictionary",
@@ -37,6 +42,8 @@ def render_dictionary(directory: Path = MARTS_DIR) -> str:
         "`python scripts/render_docs.py`; the same descriptions are DuckDB comments on the",
         "tables and columns (`duckdb_columns().comment`, dbt's `persist_docs`), are listed in",
         "`data/warehouse/exports/manifest.json`, and are in dbt's docs site (`readouts docs`).",
+        "Each column's type, and whether it is never empty, are the model's contract: dbt checks",
+        "the types before it writes the table and DuckDB refuses a NULL in a never-empty column.",
         "",
     ]
     for model in documented_models(directory):
@@ -45,8 +52,8 @@ def render_dictionary(directory: Path = MARTS_DIR) -> str:
             "",
             " ".join(model["description"].split()),
             "",
-            "| column | description |",
-            "| --- | --- |",
+            "| column | type | description |",
+            "| --- | --- | --- |",
         ]
         for column in model["columns"]:
             description = " ".join(str(column["description"]).split()).replace("|", "\\|")
@@ -56,6 +63,8 @@ def render_dictionary(directory: Path = MARTS_DIR) -> str:
                     f"`{v}`" if isinstance(v, str) else f"`{v!s}`".upper() for v in values
                 )
                 description += f" Accepted values: {shown}."
-            lines.append(f"| `{column['name']}` | {description} |")
+            if never_empty(column):
+                description += " Never empty."
+            lines.append(f"| `{column['name']}` | {column['data_type']} | {description} |")
         lines.append("")
     return "\n".join(lines)

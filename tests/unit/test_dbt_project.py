@@ -4,6 +4,7 @@ the project, and what makes the marts stale."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -197,3 +198,27 @@ def test_no_private_attribute_of_dbt_is_touched():
                     touched.append(f"{path.name}: {base.id}...{node.attr}")
     assert touched == []
     assert "DuckDBConnectionManager" in (flows / "transform" / "project.py").read_text()
+
+
+def _materialized(sql: str) -> str:
+    configured = re.search(r"materialized\s*=\s*'(\w+)'", sql)
+    return configured.group(1) if configured else "table"  # dbt_project.yml: +materialized
+
+
+def test_every_table_declares_its_columns_types_in_an_enforced_contract():
+    """The intermediate models and the marts are tables written once per build: each has an
+    enforced contract (every column's name and type, checked by dbt before the table is
+    written) and says which columns are never empty as not_null constraints, which DuckDB
+    enforces on every row written, instead of a data test per column that a build would run
+    over the whole table again."""
+    for layer in ("intermediate", "marts"):
+        for path in sorted((SQL_DIR / "models" / layer).glob("*.yml")):
+            (model,) = yaml.safe_load(path.read_text())["models"]
+            assert _materialized(path.with_suffix(".sql").read_text()) in {"table", "incremental"}
+            assert model.get("config", {}).get("contract") == {"enforced": True}, path
+            for column in model["columns"]:
+                assert column.get("data_type"), f"{path.name}: {column['name']} has no data_type"
+                tests = [
+                    t if isinstance(t, str) else next(iter(t)) for t in column.get("data_tests", [])
+                ]
+                assert "not_null" not in tests, f"{path.name}: {column['name']}: a constraint"
