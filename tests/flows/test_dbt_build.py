@@ -62,21 +62,27 @@ def test_a_failing_model_fails_the_run_names_it_and_publishes_nothing(demo_copy)
     assert again.tests_passed > 60
 
 
-def test_a_null_where_a_contract_forbids_it_fails_the_run_and_names_the_model(demo_copy):
-    """The tables' not_null columns are constraints of their contracts (one schema, in each
-    model's .yml): DuckDB refuses the row as the model writes it."""
+def test_a_null_or_a_type_a_contract_forbids_fails_the_run_and_names_the_model(demo_copy):
+    """The tables' contracts (one schema, in each model's .yml): DuckDB refuses a NULL in a
+    not_null column as the model writes it, and dbt a column of another type before."""
     from flows.pipeline import build_flow
 
     settings, sql, _ = demo_copy
     published = _sha(settings.warehouse_path)
     model = sql / "models" / "marts" / "calls.sql"
-    model.write_text(
-        model.read_text().replace("    published_at,", "    null::timestamptz as published_at,", 1)
-    )
+    good = model.read_text()
+    model.write_text(good.replace("    published_at,", "    null::timestamptz as published_at,", 1))
     summary = build_flow(settings)
     assert (summary.status, summary.exit_code) == ("failed", 5)
     assert "model marts.calls (models/marts/calls.sql) failed" in summary.message
     assert "NOT NULL constraint failed" in summary.message and "published_at" in summary.message
+    assert _sha(settings.warehouse_path) == published
+    # a column of another type than its contract says: dbt refuses before writing
+    model.write_text(good.replace("published_date_local as call_date", "published_at as call_date"))
+    summary = build_flow(settings)
+    assert (summary.status, summary.exit_code) == ("failed", 5)
+    assert "enforced contract" in summary.message and "data type mismatch" in summary.message
+    assert "call_date" in summary.message
     assert _sha(settings.warehouse_path) == published
 
 
