@@ -4,6 +4,7 @@ persist_docs) and in dbt's docs site (`readouts docs`)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -20,13 +21,24 @@ def documented_models(directory: Path = MARTS_DIR) -> list[dict]:
     return models
 
 
-def accepted_values(column: dict) -> list | None:
-    """The values a column may take (its dbt `accepted_values` test), or None."""
-    for test in column.get("data_tests", []):
-        if isinstance(test, dict) and "accepted_values" in test:
-            options = test["accepted_values"]
-            return list(options.get("arguments", options)["values"])
+# a check constraint that closes a column: `<column> in ('a', 'b')`, SQL string literals only
+_ONE_OF = re.compile(r"(?P<column>\w+) in \((?P<values>'(?:[^']|'')*'(?:, '(?:[^']|'')*')*)\)")
+_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+
+
+def accepted_values(column: dict) -> list[str] | None:
+    """The values a column may take: a check constraint `<column> in ('a', 'b')` in the
+    model's contract (DuckDB refuses any other value), or None."""
+    for constraint in column.get("constraints", []):
+        closed = _ONE_OF.fullmatch(str(constraint.get("expression", "")).strip())
+        if constraint.get("type") == "check" and closed and closed["column"] == column["name"]:
+            return [value.replace("''", "'") for value in _LITERAL.findall(closed["values"])]
     return None
+
+
+def row_checks(model: dict) -> list[str]:
+    """What every row of the model satisfies: its contract's check constraints."""
+    return [c["expression"] for c in model.get("constraints", []) if c.get("type") == "check"]
 
 
 def never_empty(column: dict) -> bool:
@@ -42,8 +54,9 @@ def render_dictionary(directory: Path = MARTS_DIR) -> str:
         "`python scripts/render_docs.py`; the same descriptions are DuckDB comments on the",
         "tables and columns (`duckdb_columns().comment`, dbt's `persist_docs`), are listed in",
         "`data/warehouse/exports/manifest.json`, and are in dbt's docs site (`readouts docs`).",
-        "Each column's type, and whether it is never empty, are the model's contract: dbt checks",
-        "the types before it writes the table and DuckDB refuses a NULL in a never-empty column.",
+        "Each column's type, whether it is never empty, its accepted values and what every row",
+        "satisfies are the model's contract: dbt checks the types before it writes the table, and",
+        "DuckDB refuses a row that breaks any of the others.",
         "",
     ]
     for model in documented_models(directory):
@@ -59,12 +72,12 @@ def render_dictionary(directory: Path = MARTS_DIR) -> str:
             description = " ".join(str(column["description"]).split()).replace("|", "\\|")
             values = accepted_values(column)
             if values is not None:
-                shown = ", ".join(
-                    f"`{v}`" if isinstance(v, str) else f"`{v!s}`".upper() for v in values
-                )
-                description += f" Accepted values: {shown}."
+                description += f" Accepted values: {', '.join(f'`{v}`' for v in values)}."
             if never_empty(column):
                 description += " Never empty."
             lines.append(f"| `{column['name']}` | {column['data_type']} | {description} |")
+        checks = row_checks(model)
+        if checks:
+            lines += ["", "Every row satisfies " + "; ".join(f"`{c}`" for c in checks) + "."]
         lines.append("")
     return "\n".join(lines)

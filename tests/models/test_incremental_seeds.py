@@ -1,8 +1,9 @@
 """An incremental build does not make the seeds and views again: it runs on the rules and
 models of the last build that passed, whose seed tables hold these CSVs and whose views are
-these queries (issue 26: fixed cost paid once); the views' data tests still run. A seed
-table or a view that is missing (a full build killed halfway) is made again, with the
-others."""
+these queries (issue 26: fixed cost paid once); the views' data tests still run. Nor does
+it write the descriptions of the incremental tables again (sql/macros/persist_docs.sql): a
+comment changed since the full build stays as it is. A seed table or a view that is missing
+(a full build killed halfway) is made again, with the others."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ def test_an_incremental_build_reuses_seeds_and_views_and_remakes_a_missing_one(t
         [call("1", "The conversation was businesslike and constructive.")], tmp_path
     )
     calls_before = con.execute("select * from marts.calls order by all").fetchall()
+    comment = "select comment from duckdb_columns() where table_name = 'calls' and column_name = ?"
+    assert "id of the readout" in con.execute(comment, ["item_id"]).fetchone()[0]
+    con.execute("comment on column marts.calls.item_id is 'changed since the full build'")
     con.close()
     path, paths = tmp_path / "warehouse.duckdb", DbtPaths(tmp_path / "dbt")
     nodes = list(parsed(path, paths).nodes.values())
@@ -35,6 +39,8 @@ def test_an_incremental_build_reuses_seeds_and_views_and_remakes_a_missing_one(t
     assert again.tests_passed == len(tests)  # the views' tests included
     with connect(path) as con:
         assert con.execute("select * from marts.calls order by all").fetchall() == calls_before
+        assert con.execute(comment, ["item_id"]).fetchone()[0] == "changed since the full build"
+        assert "readout's title" in con.execute(comment, ["title"]).fetchone()[0]
         con.execute(f"drop table {_relation(seeds[0])}")
 
     reloaded = build(path, paths)

@@ -115,25 +115,30 @@ def test_a_source_rule_file_makes_the_marts_stale(tmp_path):
 
 def test_no_model_s_tests_list_the_sources():
     """A third source is a module and its rule files: tests check `source` columns against
-    staging.stg_sources, and no accepted_values list names a source."""
+    staging.stg_sources, and no accepted_values list or check constraint names a source."""
     import yaml
 
     from flows.sources import SOURCE_NAMES
 
-    def accepted(node):
+    def literals(node):
         if isinstance(node, dict):
             for key, value in node.items():
                 if key == "accepted_values":
-                    yield from value["arguments"]["values"]
+                    yield from map(str, value["arguments"]["values"])
+                elif key == "expression":
+                    yield from re.findall(r"'((?:[^']|'')*)'", str(value))
                 else:
-                    yield from accepted(value)
+                    yield from literals(value)
         elif isinstance(node, list):
             for value in node:
-                yield from accepted(value)
+                yield from literals(value)
 
+    checked = set()
     for path in SQL_DIR.glob("models/*/*.yml"):
-        values = set(map(str, accepted(yaml.safe_load(path.read_text()))))
+        values = set(literals(yaml.safe_load(path.read_text())))
+        checked |= values
         assert not values & {*SOURCE_NAMES, *(f"{n} only" for n in SOURCE_NAMES)}, path
+    assert {"telephone call", "own_side"} <= checked
 
 
 def test_every_sources_signal_file_uses_the_shared_names():
