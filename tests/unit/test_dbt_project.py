@@ -227,3 +227,47 @@ def test_every_table_declares_its_columns_types_in_an_enforced_contract():
                     t if isinstance(t, str) else next(iter(t)) for t in column.get("data_tests", [])
                 ]
                 assert "not_null" not in tests, f"{path.name}: {column['name']}: a constraint"
+
+
+def test_the_tests_an_incremental_build_skips_read_only_the_rules():
+    """Seeds and views over seeds alone are the rules, unchanged since the last build that
+    passed; a test that reads a source (raw.*), a table, or a view over either still runs."""
+    from types import SimpleNamespace
+
+    from flows.transform.project import keep_unchanged, rules_only_tests
+
+    def node(kind: str, *parents: str, materialized: str = "table"):
+        return SimpleNamespace(
+            resource_type=kind,
+            name=kind,
+            config=SimpleNamespace(materialized=materialized),
+            depends_on=SimpleNamespace(nodes=list(parents)),
+        )
+
+    nodes = {
+        "seed.lexicon": node("seed"),
+        "model.stg_lexicon": node("model", "seed.lexicon", materialized="view"),
+        "model.stg_items": node("model", "source.raw.items", materialized="view"),
+        "model.stg_both": node(
+            "model", "model.stg_lexicon", "model.stg_items", materialized="view"
+        ),
+        "model.calls": node("model", "model.stg_lexicon"),
+        "test.on_seed": node("test", "seed.lexicon"),
+        "test.on_rules_view": node("test", "model.stg_lexicon"),
+        "test.on_raw_view": node("test", "model.stg_items"),
+        "test.on_mixed_view": node("test", "model.stg_both"),
+        "test.on_table": node("test", "model.calls"),
+        "test.rules_and_table": node("test", "model.stg_lexicon", "model.calls"),
+        "test.on_nothing": node("test"),
+    }
+    for unique_id, each in nodes.items():
+        each.name = unique_id.split(".")[1]
+    manifest = SimpleNamespace(nodes=nodes)
+    assert rules_only_tests(manifest) == ["on_rules_view", "on_seed"]
+    arguments = keep_unchanged(manifest)
+    assert arguments[arguments.index("--exclude") + 1 :][:4] == [
+        "resource_type:seed",
+        "config.materialized:view",
+        "on_rules_view",
+        "on_seed",
+    ]
