@@ -41,9 +41,19 @@ def row_checks(model: dict) -> list[str]:
     return [c["expression"] for c in model.get("constraints", []) if c.get("type") == "check"]
 
 
-def never_empty(column: dict) -> bool:
-    """The column is declared not_null in the model's contract (DuckDB refuses a NULL)."""
-    return any(c.get("type") == "not_null" for c in column.get("constraints", []))
+def key_columns(model: dict) -> list[str]:
+    """The model's primary key in its contract: no two rows share these columns."""
+    for constraint in model.get("constraints", []):
+        if constraint.get("type") == "primary_key":
+            return list(constraint["columns"])
+    return []
+
+
+def never_empty(column: dict, model: dict) -> bool:
+    """The model's contract declares the column not_null, or part of its primary key
+    (DuckDB refuses a NULL in either)."""
+    declared = any(c.get("type") == "not_null" for c in column.get("constraints", []))
+    return declared or column["name"] in key_columns(model)
 
 
 def render_dictionary(directory: Path = MARTS_DIR) -> str:
@@ -54,9 +64,9 @@ def render_dictionary(directory: Path = MARTS_DIR) -> str:
         "`python scripts/render_docs.py`; the same descriptions are DuckDB comments on the",
         "tables and columns (`duckdb_columns().comment`, dbt's `persist_docs`), are listed in",
         "`data/warehouse/exports/manifest.json`, and are in dbt's docs site (`readouts docs`).",
-        "Each column's type, whether it is never empty, its accepted values and what every row",
-        "satisfies are the model's contract: dbt checks the types before it writes the table, and",
-        "DuckDB refuses a row that breaks any of the others.",
+        "Each column's type, whether it is never empty, its accepted values, the table's key and",
+        "what every row satisfies are the model's contract: dbt checks the types before it writes",
+        "the table, and DuckDB refuses a row that breaks any of the others.",
         "",
     ]
     for model in documented_models(directory):
@@ -73,9 +83,11 @@ def render_dictionary(directory: Path = MARTS_DIR) -> str:
             values = accepted_values(column)
             if values is not None:
                 description += f" Accepted values: {', '.join(f'`{v}`' for v in values)}."
-            if never_empty(column):
+            if never_empty(column, model):
                 description += " Never empty."
             lines.append(f"| `{column['name']}` | {column['data_type']} | {description} |")
+        if key_columns(model):
+            lines += ["", f"Key: {', '.join(f'`{c}`' for c in key_columns(model))} (one row each)."]
         checks = row_checks(model)
         if checks:
             lines += ["", "Every row satisfies " + "; ".join(f"`{c}`" for c in checks) + "."]

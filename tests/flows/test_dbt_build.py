@@ -62,12 +62,12 @@ def test_a_failing_model_fails_the_run_names_it_and_publishes_nothing(demo_copy)
     assert again.tests_passed > 60
 
 
-def test_a_null_a_value_or_a_type_a_contract_forbids_fails_the_run_and_names_the_model(
+def test_a_null_a_value_a_key_or_a_type_a_contract_forbids_fails_the_run_and_names_the_model(
     demo_copy,
 ):
     """The tables' contracts (one schema, in each model's .yml): DuckDB refuses a NULL in a
-    not_null column or a value a check constraint excludes as the model writes it, and dbt
-    a column of another type before."""
+    not_null column, a value a check constraint excludes or a second row with the same
+    primary key as the model writes it, and dbt a column of another type before."""
     from flows.pipeline import build_flow
 
     settings, sql, _ = demo_copy
@@ -86,6 +86,14 @@ def test_a_null_a_value_or_a_type_a_contract_forbids_fails_the_run_and_names_the
     assert (summary.status, summary.exit_code) == ("failed", 5)
     assert "model marts.calls (models/marts/calls.sql) failed" in summary.message
     assert "CHECK constraint failed" in summary.message and "call_kind" in summary.message
+    assert _sha(settings.warehouse_path) == published
+    # every call twice: the table's grain (its primary key) broken
+    twice = "(select * from {0} union all select * from {0})".format("{{ ref('int_call_items') }}")
+    model.write_text(good.replace("{{ ref('int_call_items') }}", twice, 1))
+    summary = build_flow(settings)
+    assert (summary.status, summary.exit_code) == ("failed", 5)
+    assert "model marts.calls (models/marts/calls.sql) failed" in summary.message
+    assert "duplicate key" in summary.message.lower()
     assert _sha(settings.warehouse_path) == published
     # a column of another type than its contract says: dbt refuses before writing
     model.write_text(good.replace("published_date_local as call_date", "published_at as call_date"))

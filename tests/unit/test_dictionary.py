@@ -3,7 +3,13 @@ constraint `<column> in (...)`, and what every row satisfies is the model's own 
 
 from __future__ import annotations
 
-from flows.publish.dictionary import accepted_values, render_dictionary, row_checks
+from flows.publish.dictionary import (
+    accepted_values,
+    key_columns,
+    never_empty,
+    render_dictionary,
+    row_checks,
+)
 
 
 def _column(name: str, *expressions: str) -> dict:
@@ -28,7 +34,17 @@ def test_a_models_row_checks_are_its_model_level_check_constraints():
     assert row_checks({"columns": []}) == []
 
 
-def test_the_dictionary_lists_the_marts_closed_values_and_row_checks():
+def test_a_column_of_the_primary_key_is_never_empty_as_a_not_null_one():
+    model = {"constraints": [{"type": "primary_key", "columns": ["source", "item_id"]}]}
+    assert key_columns(model) == ["source", "item_id"]
+    assert never_empty({"name": "item_id"}, model)
+    assert never_empty(_column("count"), model)
+    assert not never_empty({"name": "title"}, model)
+    assert key_columns({}) == []
+
+
+def test_the_dictionary_lists_the_marts_closed_values_keys_and_row_checks():
     text = render_dictionary()
     assert "Accepted values: `telephone call`, `video call`." in text
     assert "Every row satisfies `counterpart_count >= 1`;" in text
+    assert "Key: `source`, `item_id`, `counterpart_no` (one row each)." in text
